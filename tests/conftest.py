@@ -1,0 +1,73 @@
+"""Personas for every role, in two municipalities, and the helpers tests use.
+
+Sala (1981) is "our" municipality: a user per role. Kungsör (1960) is another tenant whose
+user, the outsider, must never see anything of Sala's, and vice versa.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from trygg.areas.services import import_areas
+from trygg.tenants.models import Membership, Municipality, Organisation, Role
+from trygg.tenants.services import create_municipality
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "correct-horse-battery-staple"
+PERSONAS = {
+    "reporter": (Role.REPORTER, "bevakning"),
+    "coordinator": (Role.COORDINATOR, "kommun"),
+    "analyst": (Role.ANALYST, "kommun"),
+    "steering": (Role.STEERING, "kommun"),
+    "police": (Role.POLICE, "polis"),
+    "admin": (Role.ADMIN, "kommun"),
+}
+
+
+@pytest.fixture
+def sala(db: Any) -> Municipality:
+    m = create_municipality(None, "1981", "Sala", center=(59.92, 16.60))
+    import_areas(FIXTURES / "deso2025_sala_1981.geojson", m, kind="deso")
+    return m
+
+
+@pytest.fixture
+def kungsor(db: Any) -> Municipality:
+    m = create_municipality(None, "1960", "Kungsör", center=(59.42, 16.10))
+    import_areas(FIXTURES / "deso2025_kungsor_1960.geojson", m, kind="deso")
+    return m
+
+
+def make_user(municipality: Municipality, role: str, *, org_kind: str = "kommun") -> Any:
+    org, _ = Organisation.objects.get_or_create(
+        municipality=municipality,
+        name=f"{municipality.name} {org_kind}",
+        defaults={"kind": org_kind},
+    )
+    user = get_user_model().objects.create_user(
+        username=f"{role}-{municipality.code}-{org_kind}", password=PASSWORD
+    )
+    Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def personas(sala: Municipality, kungsor: Municipality) -> dict[str, Any]:
+    """One user per role in Sala, plus `outsider`: an admin of Kungsör."""
+    users = {name: make_user(sala, role, org_kind=kind) for name, (role, kind) in PERSONAS.items()}
+    users["outsider"] = make_user(kungsor, Role.ADMIN)
+    return users
+
+
+@pytest.fixture
+def login() -> Callable[[Any], Client]:
+    def _login(user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login

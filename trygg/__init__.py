@@ -1,0 +1,1 @@
+"""Trygg: open-source software for EST – Effektiv samordning för trygghet."""

@@ -1,0 +1,77 @@
+"""Coordinates and point-in-area lookup, with shapely and pyproj (no GDAL)."""
+
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import shapely
+from pyproj import Transformer
+from shapely.geometry import shape
+
+WGS84 = "EPSG:4326"
+SWEREF99TM = "EPSG:3006"
+
+
+@lru_cache(maxsize=16)
+def transformer(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def to_sweref(lon: float, lat: float) -> tuple[float, float]:
+    x, y = transformer(WGS84, SWEREF99TM).transform(lon, lat)
+    return float(x), float(y)
+
+
+def to_wgs84(x: float, y: float, crs: str = SWEREF99TM) -> tuple[float, float]:
+    lon, lat = transformer(crs, WGS84).transform(x, y)
+    return float(lon), float(lat)
+
+
+def in_sweden(lat: float, lon: float) -> bool:
+    """A loose box around Sweden: catches swapped or projected coordinates."""
+    return 55.0 <= lat <= 69.5 and 10.5 <= lon <= 24.5
+
+
+class AreaIndex:
+    """Point-in-polygon lookup over one municipality's areas (an STRtree)."""
+
+    def __init__(self, rows: list[tuple[int, Any, date | None, date | None, float]]):
+        self.ids = [r[0] for r in rows]
+        self.geoms = [shape(r[1]) for r in rows]
+        self.periods = [(r[2], r[3]) for r in rows]
+        self.sizes = [r[4] for r in rows]
+        for g in self.geoms:
+            shapely.prepare(g)
+        self.tree = shapely.STRtree(self.geoms)
+
+    def locate(self, lon: float, lat: float, day: date) -> int | None:
+        """The smallest area valid on `day` that contains the point, or None."""
+        point = shapely.Point(lon, lat)
+        best: tuple[float, int] | None = None
+        for i in self.tree.query(point, predicate="intersects"):
+            start, end = self.periods[i]
+            if (start and day < start) or (end and day > end):
+                continue
+            if best is None or self.sizes[i] < best[0]:
+                best = (self.sizes[i], self.ids[i])
+        return best[1] if best else None
+
+
+_cache: dict[int, tuple[Any, AreaIndex]] = {}
+
+
+def area_index(municipality_id: int) -> AreaIndex:
+    """The cached index for a municipality, rebuilt when any of its areas changed."""
+    from django.db.models import Count, Max
+
+    from .models import Area
+
+    qs = Area.objects.filter(municipality_id=municipality_id)
+    stamp = tuple(qs.aggregate(n=Count("id"), t=Max("updated_at")).values())
+    cached = _cache.get(municipality_id)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    rows = list(qs.values_list("id", "geometry", "valid_from", "valid_to", "area_km2"))
+    index = AreaIndex(rows)
+    _cache[municipality_id] = (stamp, index)
+    return index

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from trygg.tenants import views as tenant_views
+
+urlpatterns = [
+    path("", tenant_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("lang/", set_language, name="set_language"),
+    path("k/<str:code>/", include("trygg.tenants.urls")),
+    path("k/<str:code>/", include("trygg.reports.urls")),
+    path("k/<str:code>/", include("trygg.areas.urls")),
+    path("k/<str:code>/", include("trygg.audit.urls")),
+]
