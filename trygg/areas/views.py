@@ -13,3 +13,7 @@ def area_geojson(request: HttpRequest, code: str, pk: int = 0) -> HttpResponse:
 
 def area_detail(request: HttpRequest, code: str, pk: int = 0) -> HttpResponse:
     raise NotImplementedError
+
+
+def place_search(request: HttpRequest, code: str, pk: int = 0) -> HttpResponse:
+    raise NotImplementedError

@@ -6,7 +6,6 @@ urlpatterns = [
     # Reporting (phone first)
     path("report/new/", views_report.report_new, name="report_new"),
     path("report/mine/", views_report.report_mine, name="report_mine"),
-    path("report/places/", views_report.place_search, name="place_search"),
     # Coordinator review
     path("events/", views_review.event_list, name="event_list"),
     path("events/map/", views_review.event_map, name="event_map"),

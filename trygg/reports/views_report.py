@@ -9,7 +9,3 @@ def report_new(request: HttpRequest, code: str, pk: int = 0) -> HttpResponse:
 
 def report_mine(request: HttpRequest, code: str, pk: int = 0) -> HttpResponse:
     raise NotImplementedError
-
-
-def place_search(request: HttpRequest, code: str, pk: int = 0) -> HttpResponse:
-    raise NotImplementedError
