@@ -28,6 +28,11 @@ PERSONAS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sala(db: Any) -> Municipality:
     m = create_municipality(None, "1981", "Sala", center=(59.92, 16.60))
