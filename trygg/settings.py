@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "trygg.audit",
     "trygg.areas",
     "trygg.reports",
+    "trygg.imports",
+    "trygg.police",
+    "trygg.bra",
+    "trygg.demo",
 ]
 
 MIDDLEWARE = [

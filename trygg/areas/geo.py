@@ -1,12 +1,15 @@
 """Coordinates and point-in-area lookup, with shapely and pyproj (no GDAL)."""
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"
 SWEREF99TM = "EPSG:3006"
@@ -27,6 +30,17 @@ def to_wgs84(x: float, y: float, crs: str = SWEREF99TM) -> tuple[float, float]:
     return float(lon), float(lat)
 
 
+def reproject(geom: BaseGeometry, src: str, dst: str = WGS84) -> BaseGeometry:
+    """The geometry with every coordinate transformed from `src` to `dst`."""
+    t = transformer(src, dst)
+    return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+
+def area_km2(geom: BaseGeometry) -> float:
+    """The area of a WGS84 geometry, measured in SWEREF 99 TM."""
+    return float(reproject(geom, WGS84, SWEREF99TM).area / 1e6)
+
+
 def in_sweden(lat: float, lon: float) -> bool:
     """A loose box around Sweden: catches swapped or projected coordinates."""
     return 55.0 <= lat <= 69.5 and 10.5 <= lon <= 24.5
@@ -35,7 +49,7 @@ def in_sweden(lat: float, lon: float) -> bool:
 class AreaIndex:
     """Point-in-polygon lookup over one municipality's areas (an STRtree)."""
 
-    def __init__(self, rows: list[tuple[int, Any, date | None, date | None, float]]):
+    def __init__(self, rows: Sequence[tuple[int, Any, date | None, date | None, float]]):
         self.ids = [r[0] for r in rows]
         self.geoms = [shape(r[1]) for r in rows]
         self.periods = [(r[2], r[3]) for r in rows]

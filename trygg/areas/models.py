@@ -12,6 +12,11 @@ class AreaQuerySet(models.QuerySet["Area"]):
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day), valid_from__lte=day
         )
 
+    def overlapping(self, start: date, end: date | None) -> "AreaQuerySet":
+        """Areas whose validity period shares at least one day with start–end."""
+        qs = self.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start))
+        return qs.filter(valid_from__lte=end) if end else qs
+
 
 class Area(models.Model):
     """A statistical or administrative area: DeSO, RegSO, district or a custom area.
@@ -36,6 +41,8 @@ class Area(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # The parent's code as the file gives it (a DeSO's regsokod): links a parent imported later.
+    parent_code = models.CharField(_("parent code"), max_length=40, blank=True)
     # Areas valid "since always" start on EARLIEST.
     valid_from = models.DateField(_("valid from"), default=EARLIEST)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -46,6 +53,9 @@ class Area(models.Model):
     min_lat = models.FloatField(default=0)
     max_lon = models.FloatField(default=0)
     max_lat = models.FloatField(default=0)
+    # A point inside the area (not necessarily the centroid): for search results and labels.
+    label_lat = models.FloatField(null=True, blank=True)
+    label_lon = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AreaQuerySet.as_manager()
@@ -66,6 +76,16 @@ class Area(models.Model):
     @property
     def label(self) -> str:
         return str(self)
+
+    @property
+    def valid_since(self) -> date | None:
+        """The start of validity, or None for an area valid since always."""
+        return None if self.valid_from == EARLIEST else self.valid_from
+
+
+class PlaceQuerySet(models.QuerySet["Place"]):
+    def active(self) -> "PlaceQuerySet":
+        return self.filter(active=True)
 
 
 class Place(models.Model):
@@ -88,6 +108,8 @@ class Place(models.Model):
     lon = models.FloatField(_("longitude"))
     geometry = models.JSONField(_("outline (GeoJSON, WGS84)"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

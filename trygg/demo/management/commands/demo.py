@@ -1,0 +1,54 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from trygg.areas.management.importing import RawStream
+from trygg.demo import loader
+from trygg.demo.scenario import PASSWORD, SCENARIOS
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: Sala and Kungsör with real DeSO areas and places, a user per role "
+        "and two years of synthetic reports. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset", action="store_true", help="remove the demo's data and users, then reload"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            loader.reset()
+            self.stdout.write("Removed the demo data and demo users.")
+        elif loader.is_loaded():
+            self.stdout.write("The demo is already loaded; nothing changed (--reset starts over).")
+            self.print_accounts()
+            return
+        try:
+            self.load()
+        except loader.DemoConflict as e:
+            raise CommandError(f"{e} `trygg demo --reset` replaces it with the demo.") from None
+        self.stdout.write(self.style.SUCCESS("The demo is loaded."))
+        self.print_accounts()
+
+    @transaction.atomic
+    def load(self) -> None:
+        steps = loader.steps(timezone.localtime())
+        with tqdm(steps, desc="demo", unit="step", file=RawStream(self.stderr)) as bar:
+            for label, step in bar:
+                bar.set_description(label)
+                step()
+
+    def print_accounts(self) -> None:
+        self.stdout.write(f"\n{'user':<20} {'role':<12} {'organisation':<32} municipality")
+        for s in SCENARIOS:
+            names = {o.key: o.name for o in s.organisations}
+            for a in s.accounts:
+                org = names[a.organisation]
+                self.stdout.write(f"{a.username:<20} {a.role:<12} {org:<32} {s.name} ({s.code})")
+        self.stdout.write(f"\nPassword for every demo user: {PASSWORD}")

@@ -1,0 +1,247 @@
+"""The phone-first report form: the report (organisation, client key) and its events."""
+
+import hashlib
+import uuid
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.areas.models import Place
+from trygg.privacy import Finding, find_personal_data, mask
+from trygg.tenants.access import Access
+from trygg.tenants.models import Municipality, Organisation
+
+from .models import Category, Event
+from .photos import MAX_PER_EVENT, CleanPhoto, clean_photo
+from .services import MAX_EVENTS, EventInput, validate_event
+
+FINDING_LABELS = {
+    "personnummer": _("personal identity number"),
+    "samordningsnummer": _("coordination number"),
+    "phone": _("phone number"),
+    "email": _("e-mail address"),
+    "vehicle": _("vehicle registration number"),
+}
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReportForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        label=_("Reporting organisation"),
+        error_messages={"invalid_choice": _("Reporting organisation: choose one of yours.")},
+    )
+    client_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The form is incomplete: reload the page."),
+            "invalid": _("The form is incomplete: reload the page."),
+        },
+    )
+
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["organisation"])
+        field.queryset = Organisation.objects.filter(pk__in=access.organisation_ids, active=True)
+        field.initial = access.primary_organisation_id
+        if len(access.organisation_ids) == 1:
+            field.widget = forms.HiddenInput()
+        self.fields["client_key"].initial = uuid.uuid4()
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PER_EVENT photos, each checked and cleaned of metadata."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[CleanPhoto]:
+        uploads = [f for f in (data if isinstance(data, list) else [data]) if f]
+        if len(uploads) > MAX_PER_EVENT:
+            raise ValidationError(
+                _("Photos: at most %(n)s per event."), params={"n": MAX_PER_EVENT}
+            )
+        photos, errors = [], []
+        for upload in uploads:
+            upload = super().clean(upload, initial)
+            try:
+                photos.append(clean_photo(upload, upload.size or 0, upload.name or ""))
+            except ValidationError as e:
+                errors.extend(e.messages)
+        if errors:
+            raise ValidationError(errors)
+        return photos
+
+
+class EventForm(forms.Form):
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        label=_("What happened?"),
+        empty_label=_("Choose…"),
+        error_messages={
+            "required": _("Category: choose one of the list."),
+            "invalid_choice": _("Category: choose one of the list."),
+        },
+    )
+    subcategory = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        label=_("More precisely"),
+        empty_label=_("Choose…"),
+        error_messages={"invalid_choice": _("More precisely: choose one of the list.")},
+    )
+    observed_from = forms.DateTimeField(label=_("Observed from"), widget=DATETIME)
+    observed_to = forms.DateTimeField(label=_("Observed to"), widget=DATETIME)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    place = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    people_count = forms.IntegerField(
+        label=_("Number of people"),
+        required=False,
+        min_value=0,
+        max_value=10_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    youths = forms.ChoiceField(
+        label=_("Youths?"),
+        choices=Event.Youths.choices,
+        initial=Event.Youths.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    insecurity = forms.TypedChoiceField(
+        label=_("How much insecurity does it create?"),
+        choices=Event.Insecurity.choices,
+        coerce=int,
+        initial=Event.Insecurity.MEDIUM,
+        widget=forms.RadioSelect,
+    )
+    police_called = forms.BooleanField(label=_("Police were called"), required=False)
+    crime_reported = forms.BooleanField(label=_("A crime was reported"), required=False)
+    description = forms.CharField(
+        label=_("What did you see?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Describe the place and the situation, not persons: no names, personal identity "
+            "numbers, phone numbers or registration numbers."
+        ),
+    )
+    confirm_not_personal = forms.BooleanField(
+        label=_("I confirm this is not personal data"), required=False
+    )
+    # The digest of the description the personal-data warning was shown for.
+    warned = forms.CharField(required=False, widget=forms.HiddenInput)
+    photos = PhotosField(label=_("Photos"), required=False)
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.findings: list[Finding] = []
+        categories = Category.objects.filter(municipality=municipality).active()
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories.top()
+        subcategories = categories.filter(parent__isnull=False)
+        cast(forms.ModelChoiceField, self.fields["subcategory"]).queryset = subcategories
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["observed_from"].initial = now
+        self.fields["observed_to"].initial = now
+
+    def clean_place(self) -> Place | None:
+        name = self.cleaned_data["place"]
+        return Place.objects.filter(municipality=self.municipality, name=name, active=True).first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "lat" not in self.errors and (data.get("lat") is None or data.get("lon") is None):
+            self.add_error("lat", _("Place: tap the map, use your position or search."))
+        if not self.errors:
+            try:
+                validate_event(self.municipality, self.event_input(), timezone.now())
+            except ValidationError as e:
+                self.add_error(None, e)
+        self._check_personal_data(data.get("description", ""), data.get("warned", ""))
+        return data
+
+    def _check_personal_data(self, text: str, warned: str) -> None:
+        """Findings are sent back once with a warning; the reporter then saves or confirms."""
+        self.findings = find_personal_data(text)
+        if self.findings and warned != self.description_digest:
+            kinds = dict.fromkeys(str(FINDING_LABELS[f.kind]) for f in self.findings)
+            message = _(
+                "Possible personal data: %(kinds)s. Reports are about places and situations, "
+                "not persons. Send again to save the text masked as shown, or tick the box if "
+                "it is not personal data."
+            )
+            self.add_error("description", message % {"kinds": ", ".join(kinds)})
+
+    @property
+    def removed(self) -> bool:
+        """Removed by the reporter (the formset's DELETE field): neither saved nor shown."""
+        return (
+            self.is_bound and not self.has_error("DELETE") and bool(self.cleaned_data.get("DELETE"))
+        )
+
+    @property
+    def description_digest(self) -> str:
+        text = str(self["description"].value() or "")
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def masked_description(self) -> str:
+        return mask(str(self["description"].value() or ""))
+
+    def event_input(self) -> EventInput:
+        data = self.cleaned_data
+        return EventInput(
+            category=data["category"],
+            subcategory=data["subcategory"],
+            observed_from=data["observed_from"],
+            observed_to=data["observed_to"],
+            lat=data["lat"],
+            lon=data["lon"],
+            place=data["place"],
+            people_count=data["people_count"],
+            youths=data["youths"],
+            insecurity=data["insecurity"],
+            police_called=data["police_called"],
+            crime_reported=data["crime_reported"],
+            description=data["description"],
+            personal_data_confirmed=data["confirm_not_personal"],
+            photos=data["photos"],
+        )
+
+
+class BaseEventFormSet(forms.BaseFormSet):
+    deletion_widget = forms.HiddenInput
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        kwargs.update(form_kwargs={"municipality": municipality}, prefix="events")
+        super().__init__(*args, **kwargs)
+
+    def event_inputs(self) -> list[EventInput]:
+        """The events to save: not removed, and not added and left empty."""
+        return [form.event_input() for form in self.forms if form.cleaned_data and not form.removed]
+
+
+EventFormSet = cast(
+    type[BaseEventFormSet],
+    forms.formset_factory(
+        EventForm,
+        formset=BaseEventFormSet,
+        extra=0,
+        min_num=1,
+        validate_min=True,
+        max_num=MAX_EVENTS,
+        validate_max=True,
+        can_delete=True,
+    ),
+)
