@@ -40,7 +40,7 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
 
 
@@ -56,6 +56,7 @@ def test_it_carries_a_report_from_a_phone_to_the_coordinators_map(
 ) -> None:
     base = live_server.url
     vandalism = Category.objects.get(municipality=sala, code="SKA")
+    glass = Category.objects.get(municipality=sala, code="SKA.GLA")
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = phone.new_page()
@@ -63,6 +64,7 @@ def test_it_carries_a_report_from_a_phone_to_the_coordinators_map(
     log_in(page, base, personas["reporter"].username)
     assert page.url.endswith("/k/1981/report/new/")
     page.select_option("select[name=events-0-category]", str(vandalism.pk))
+    page.select_option("select[name=events-0-subcategory]", str(glass.pk))
     map_box = page.locator("#events-0 .map")
     map_box.scroll_into_view_if_needed()
     page.wait_for_selector("#events-0 .map path.leaflet-interactive")  # the area polygons
@@ -70,13 +72,17 @@ def test_it_carries_a_report_from_a_phone_to_the_coordinators_map(
     assert page.input_value("input[name=events-0-lat]") != ""
     page.fill("textarea[name=events-0-description]", "Krossad glasruta i busskuren")
     page.click("button.send")
-    page.wait_for_url("**/report/mine/")
+    try:
+        page.wait_for_url("**/report/mine/", timeout=10000)
+    except Exception:
+        page.screenshot(path="/tmp/browser-fail.png", full_page=True)
+        raise
     assert "Krossad glasruta i busskuren" in page.content()
     assert errors == []
     phone.close()
 
     event = Event.objects.get(description="Krossad glasruta i busskuren")
-    assert event.category == vandalism
+    assert (event.category, event.subcategory) == (vandalism, glass)
     assert event.report.reporter == personas["reporter"]
     assert event.area is not None or event.outside_areas
 
