@@ -16,9 +16,9 @@ class AuditConfig(AppConfig):
 
 
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from .services import record
-
     from trygg.tenants.access import memberships_of
+
+    from .services import record
 
     first = memberships_of(user).first()
     municipality = first.organisation.municipality if first else None

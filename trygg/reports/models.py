@@ -224,4 +224,4 @@ class Photo(models.Model):
         verbose_name = _("photo")
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""

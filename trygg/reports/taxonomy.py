@@ -1,6 +1,11 @@
 """The EST standard category taxonomy, seeded into every municipality with stable codes."""
 
+from typing import TYPE_CHECKING
+
 from .models import Category
+
+if TYPE_CHECKING:
+    from trygg.tenants.models import Municipality
 
 # (code, Swedish name, English name, [(subcode, Swedish, English), ...])
 STANDARD: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
@@ -83,7 +88,7 @@ STANDARD: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
 ]
 
 
-def seed_categories(municipality: object) -> int:
+def seed_categories(municipality: "Municipality") -> int:
     """Create the standard categories a municipality lacks. Never renames or revives."""
     created = 0
     for position, (code, name, name_en, subs) in enumerate(STANDARD):
