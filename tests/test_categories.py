@@ -13,7 +13,7 @@ from trygg.tenants.models import Municipality
 @pytest.fixture
 def admin(personas: dict[str, Any], login: Any) -> Any:
     client = login(personas["admin"])
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -38,7 +38,7 @@ def login(login: Any) -> Any:
 
     def _login(user: Any) -> Any:
         client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        client.cookies["django_language"] = "en"
         return client
 
     return _login
