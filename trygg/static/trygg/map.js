@@ -31,7 +31,7 @@
 
   function init(el) {
     var center = (el.dataset.center || "62,15").split(",").map(Number);
-    var map = L.map(el, { maxZoom: 19 }).setView(center, 11);
+    var map = L.map(el, { maxZoom: 19, zoomSnap: 0.25 }).setView(center, 11);
     el._trygg = { map: map };
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
