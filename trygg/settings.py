@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "trygg.imports",
     "trygg.police",
     "trygg.bra",
+    "trygg.picture",
+    "trygg.cycle",
     "trygg.demo",
 ]
 

@@ -13,4 +13,9 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.reports.urls")),
     path("k/<str:code>/", include("trygg.areas.urls")),
     path("k/<str:code>/", include("trygg.audit.urls")),
+    path("k/<str:code>/", include("trygg.imports.urls")),
+    path("k/<str:code>/", include("trygg.police.urls")),
+    path("k/<str:code>/", include("trygg.bra.urls")),
+    path("k/<str:code>/", include("trygg.picture.urls")),
+    path("k/<str:code>/", include("trygg.cycle.urls")),
 ]
