@@ -15,9 +15,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from trygg.areas.models import Area
+from trygg.imports.engine import run_import
+from trygg.imports.kommuner import Targets
+from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
 from trygg.tenants.models import Organisation
 
+from .test_cycle_access import cycle_objects
+from .test_imports_web import POINTS
 from .test_review import make_event
 
 REPORTER, COORDINATOR, ANALYST, STEERING, POLICE, ADMIN = (
@@ -29,6 +34,7 @@ VIEWERS = MEMBERS - {REPORTER}
 REPORTING = frozenset({REPORTER, COORDINATOR, POLICE, ADMIN})
 REVIEWERS = frozenset({COORDINATOR, ADMIN})
 ADMINS = frozenset({ADMIN})
+POLICE_DATA = frozenset({COORDINATOR, ANALYST, POLICE, ADMIN})
 OWN_EVENT = VIEWERS | {REPORTER}  # the reporter filed the event used here
 
 
@@ -40,6 +46,18 @@ class Row:
 
 
 MATRIX: dict[str, Row] = {
+    "import_list": Row("GET", POLICE_DATA),
+    "import_upload": Row("GET", POLICE_DATA),
+    "import_detail": Row("GET", POLICE_DATA, "batch"),
+    "import_confirm": Row("POST", POLICE_DATA, "batch"),
+    "import_discard": Row("POST", POLICE_DATA, "batch"),
+    "import_undo": Row("POST", REVIEWERS, "batch"),
+    "police_events": Row("GET", POLICE_DATA),
+    "police_mapping": Row("GET", POLICE_DATA),
+    "police_mapping_set": Row("POST", REVIEWERS, "mapping"),
+    "police_crimes": Row("GET", POLICE_DATA),
+    "police_crimes_csv": Row("GET", POLICE_DATA),
+    "bra_statistics": Row("GET", VIEWERS),
     "dashboard": Row("GET", MEMBERS),
     "organisation_list": Row("GET", ADMINS),
     "organisation_edit": Row("GET", ADMINS, "organisation"),
@@ -63,6 +81,39 @@ MATRIX: dict[str, Row] = {
     "area_detail": Row("GET", VIEWERS, "area"),
     "place_search": Row("GET", REPORTING),
     "audit_log": Row("GET", ADMINS),
+    # The weekly picture (trygg.picture).
+    "picture_week": Row("GET", VIEWERS),
+    "picture_export": Row("GET", VIEWERS),
+    "picture_publish": Row("GET", REVIEWERS),  # the confirmation page; POST publishes
+    "picture_assess": Row("POST", REVIEWERS, "area"),
+    # The EST cycle (tests/test_cycle_access.py also checks the POSTs of GET pages).
+    "action_list": Row("GET", VIEWERS),
+    "action_queue": Row("GET", MEMBERS),
+    "action_new": Row("GET", REVIEWERS),
+    "action_detail": Row("GET", MEMBERS, "action"),  # the reporter's organisation's action
+    "action_edit": Row("GET", REVIEWERS, "action"),
+    "action_update": Row("POST", REVIEWERS | {REPORTER}, "action"),
+    "opdir_list": Row("GET", VIEWERS),
+    "opdir_new": Row("GET", frozenset({POLICE, COORDINATOR, ADMIN})),
+    "meeting_list": Row("GET", VIEWERS),
+    "series_new": Row("GET", REVIEWERS),
+    "series_detail": Row("GET", VIEWERS, "series"),
+    "series_ics": Row("GET", VIEWERS, "series"),
+    "meeting_new": Row("POST", REVIEWERS, "series"),
+    "meeting_detail": Row("GET", VIEWERS, "meeting"),
+    "meeting_minutes": Row("POST", REVIEWERS, "meeting"),
+    "meeting_attendance": Row("POST", REVIEWERS, "meeting"),
+    "meeting_assessment": Row("POST", REVIEWERS, "meeting"),
+    "meeting_priority": Row("POST", REVIEWERS, "meeting"),
+    "meeting_decision": Row("POST", REVIEWERS, "meeting"),
+    "quarterly": Row("GET", VIEWERS),
+    "direction_new": Row("GET", frozenset({STEERING, COORDINATOR, ADMIN})),
+    "direction_detail": Row("GET", VIEWERS, "direction"),
+    "followup_list": Row("GET", VIEWERS),
+    "followup_detail": Row("GET", VIEWERS, "followup"),
+    "followup_evaluation": Row("POST", REVIEWERS, "followup"),
+    "guard_plan": Row("GET", MEMBERS),
+    "cycle_settings": Row("GET", ADMINS),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
@@ -101,7 +152,15 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
         "category": Category.objects.get(municipality=sala, code="SKA"),
         "organisation": Organisation.objects.filter(municipality=sala).first(),
         "membership": reporter.memberships.get(),
-    }
+        "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
+        "mapping": EventTypeMapping.objects.create(
+            municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
+        ),
+    } | cycle_objects(sala, personas)
+
+
+def objects_category(sala: Any) -> Category:
+    return Category.objects.get(municipality=sala, code="SKA")
 
 
 def request(client: Any, row: Row, url: str) -> Any:

@@ -267,9 +267,30 @@ def reset() -> None:
 
 
 def _remove(m: Municipality) -> None:
+    _remove_cycle(m)
     Event.objects.filter(municipality=m).delete()
     Report.objects.filter(municipality=m).delete()
     Area.objects.filter(municipality=m).delete()
     Place.objects.filter(municipality=m).delete()
     Organisation.objects.filter(municipality=m).delete()
     record(None, "delete", m, summary="demo: areas, places, organisations and reports removed")
+
+
+def _remove_cycle(m: Municipality) -> None:
+    """The EST cycle's and pictures' records first: they refer to organisations and events."""
+    from trygg.cycle import models as cycle
+    from trygg.picture.models import WeeklyPicture
+
+    for model in (
+        cycle.FollowUp,
+        cycle.Action,
+        cycle.Decision,
+        cycle.GuardShift,
+        cycle.MeetingSeries,
+        cycle.Meeting,
+        cycle.DirectionDecision,
+        cycle.InfluenceRating,
+        cycle.OperationalDirection,
+        WeeklyPicture,
+    ):
+        model.objects.filter(municipality=m).delete()

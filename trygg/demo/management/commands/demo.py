@@ -6,8 +6,13 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from trygg.areas.management.importing import RawStream
+from trygg.cycle.demo import load_cycle_demo
 from trygg.demo import loader
 from trygg.demo.scenario import PASSWORD, SCENARIOS
+from trygg.police.demo import ACCOUNTS as FALUN_ACCOUNTS
+from trygg.police.demo import ORGANISATIONS as FALUN_ORGANISATIONS
+from trygg.police.demo import load_falun, load_police_extras
+from trygg.tenants.models import Municipality
 
 
 class Command(BaseCommand):
@@ -25,16 +30,28 @@ class Command(BaseCommand):
         if options["reset"]:
             loader.reset()
             self.stdout.write("Removed the demo data and demo users.")
-        elif loader.is_loaded():
+        if loader.is_loaded():
             self.stdout.write("The demo is already loaded; nothing changed (--reset starts over).")
-            self.print_accounts()
-            return
-        try:
-            self.load()
-        except loader.DemoConflict as e:
-            raise CommandError(f"{e} `trygg demo --reset` replaces it with the demo.") from None
-        self.stdout.write(self.style.SUCCESS("The demo is loaded."))
+        else:
+            try:
+                self.load()
+            except loader.DemoConflict as e:
+                raise CommandError(f"{e} `trygg demo --reset` replaces it with the demo.") from None
+            self.stdout.write(self.style.SUCCESS("The demo is loaded."))
+        self.load_extras()
         self.print_accounts()
+
+    def load_extras(self) -> None:
+        """Idempotent additions: Sala's EST cycle, Falun with real police data, and the real
+        police notices and Brå figures of Sala and Kungsör."""
+        with transaction.atomic():
+            sala = Municipality.objects.get(code="1981")
+            if load_cycle_demo(sala):
+                self.stdout.write("Sala: meetings, decisions, actions and a follow-up.")
+        with transaction.atomic():
+            load_falun(self.stdout)
+        with transaction.atomic():
+            load_police_extras(self.stdout)
 
     @transaction.atomic
     def load(self) -> None:
@@ -51,4 +68,7 @@ class Command(BaseCommand):
             for a in s.accounts:
                 org = names[a.organisation]
                 self.stdout.write(f"{a.username:<20} {a.role:<12} {org:<32} {s.name} ({s.code})")
+        for username, role, org in FALUN_ACCOUNTS:
+            name = FALUN_ORGANISATIONS[org][0]
+            self.stdout.write(f"{username:<20} {role:<12} {name:<32} Falun (2080)")
         self.stdout.write(f"\nPassword for every demo user: {PASSWORD}")
