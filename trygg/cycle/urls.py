@@ -34,10 +34,12 @@ urlpatterns = [
     path("meetings/<int:pk>/decision/", views_meetings.meeting_decision, name="meeting_decision"),
     # The steering cycle
     path("quarterly/", views_steering.quarterly, name="quarterly"),
+    path("quarterly/export/", views_steering.quarterly_export, name="quarterly_export"),
     path("directions/new/", views_steering.direction_new, name="direction_new"),
     path("directions/<int:pk>/", views_steering.direction_detail, name="direction_detail"),
     path("followups/", views_steering.followup_list, name="followup_list"),
     path("followups/<int:pk>/", views_steering.followup_detail, name="followup_detail"),
+    path("followups/<int:pk>/export/", views_steering.followup_export, name="followup_export"),
     path(
         "followups/<int:pk>/evaluation/",
         views_steering.followup_evaluation,

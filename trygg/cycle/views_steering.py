@@ -6,16 +6,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from trygg.audit.services import record
 from trygg.tenants.access import Access, tenant_view
 
-from . import documents, guards, reads, services
+from . import documents, exports, guards, reads, services
 from .access import can_decide_direction, visible_actions
 from .forms import (
     DirectionForm,
@@ -60,6 +60,27 @@ def quarterly(request: HttpRequest, access: Access) -> HttpResponse:
         "can_decide": can_decide_direction(access),
     }
     return render(request, "cycle/quarterly.html", ctx)
+
+
+@tenant_view("view_reports")
+@require_GET
+def quarterly_export(request: HttpRequest, access: Access) -> HttpResponse:
+    """`?format=csv` or `?format=geojson`: the page's need × influence ranking per area."""
+    m = access.municipality
+    period = chosen_period(request, access)
+    kind = "geojson" if request.GET.get("format") == "geojson" else "csv"
+    matrix = reads.quarterly_matrix(m, period)
+    record(access.user, "export", municipality=m, object_type="cycle.quarterly",
+           object_id=period, summary=f"{period} {kind}")  # fmt: skip
+    name = f"kvartalsanalys-{m.code}-{period}"
+    if kind == "geojson":
+        data = exports.quarterly_geojson(matrix)
+        response: HttpResponse = JsonResponse(data, content_type="application/geo+json")
+        response["Content-Disposition"] = f'attachment; filename="{name}.geojson"'
+        return response
+    response = HttpResponse(exports.quarterly_csv(matrix), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @transaction.atomic
@@ -179,6 +200,22 @@ def followup_detail(request: HttpRequest, access: Access, pk: int) -> HttpRespon
         return document_response("cycle/doc_followup.html", ctx, fmt, name)
     ctx |= {"form": form, "evaluation_form": EvaluationForm(municipality=m)}
     return render(request, "cycle/followup_detail.html", ctx)
+
+
+@tenant_view("view_reports")
+@require_GET
+def followup_export(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """`?format=csv`: the follow-up's evaluations, with the decisions' actions the reader
+    may see (the same read as the page)."""
+    followup = get_followup(access, pk)
+    ctx = documents.followup_context(followup, visible_actions(access))
+    record(access.user, "export", municipality=access.municipality,
+           object_type="cycle.followup", object_id=followup.pk,
+           summary=f"{followup.period} csv")  # fmt: skip
+    name = f"uppfoljning-{access.municipality.code}-{followup.period}"
+    response = HttpResponse(exports.followup_csv(ctx), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @tenant_view("review")
