@@ -1,5 +1,6 @@
-"""The weekly EST flow in Debian's Chromium: decide an action with an owner in a meeting,
-see it in that organisation's queue, close it there, and see it in the follow-up."""
+"""The weekly EST flow in Debian's Chromium: open the weekly picture and assess an area,
+decide an action with an owner in a meeting, see it in that organisation's queue, close it
+there, and see it in the follow-up."""
 
 from datetime import date, time
 from typing import Any
@@ -8,6 +9,7 @@ import pytest
 
 from trygg.areas.models import Area
 from trygg.cycle.models import Action, Meeting, MeetingSeries
+from trygg.picture.models import Assessment
 
 from .test_browser import CHROMIUM, browser, log_in, watch_errors
 
@@ -41,6 +43,14 @@ def test_it_runs_a_decision_from_the_meeting_to_the_followup(
     page = desk.new_page()
     errors = watch_errors(page)
     log_in(page, base, personas["coordinator"].username)
+    page.goto(f"{base}/k/1981/picture/")
+    assess = f"#assess-{target.pk}"
+    page.select_option(f"{assess} select[name$=level]", "red")
+    page.fill(f"{assess} [name$=text]", "Oro vid torget på kvällarna")
+    page.click(f"{assess} button[type=submit]")  # htmx: only this area's form is replaced
+    page.wait_for_selector(f"{assess} .saved")
+    assessment = Assessment.objects.get(area=target)
+    assert (assessment.level, assessment.text) == ("red", "Oro vid torget på kvällarna")
     page.goto(f"{base}/k/1981/meetings/{meeting.pk}/")
     page.fill("textarea[name=decision-text]", "Kvällsrondering vid torget")
     page.select_option("select[name=decision-responsible_organisation]", str(guards.pk))
