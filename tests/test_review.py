@@ -651,3 +651,13 @@ def test_it_summarises_the_geojson_for_the_map_status(sala, personas, english):
     make_event(sala)
     data = english(personas["coordinator"]).get("/k/1981/events/geojson/").json()
     assert data["summary"] == "2 events on the map."
+
+
+def test_it_offers_reviewers_an_action_for_the_event(personas, sala, login):
+    event = make_event(sala)
+    url = f"/k/1981/events/{event.pk}/"
+    link = f"/k/1981/actions/new/?event={event.pk}"
+    assert link in login(personas["coordinator"]).get(url).content.decode()
+    assert link not in login(personas["analyst"]).get(url).content.decode()
+    form = login(personas["coordinator"]).get(link)
+    assert form.status_code == 200
