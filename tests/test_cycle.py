@@ -488,3 +488,27 @@ def test_it_loads_the_demo_once(sala, personas):
     assert Action.objects.overdue().count() >= 1
     assert Action.objects.filter(status="done").exists()
     assert DirectionDecision.objects.filter(municipality=sala).count() == 1
+
+
+def test_it_draws_a_map_and_a_chart_for_each_evaluation_in_the_followup(sala, tmp_path):
+    target, control, buffer = Area.objects.filter(municipality=sala, kind="deso")[:3]
+    start = date(2026, 6, 1)
+    events_in(sala, target, start - timedelta(days=10), 6)
+    events_in(sala, target, start + timedelta(days=10), 2)
+    events_in(sala, control, start - timedelta(days=10), 4)
+    events_in(sala, control, start + timedelta(days=10), 4)
+    events_in(sala, buffer, start - timedelta(days=10), 3)
+    events_in(sala, buffer, start + timedelta(days=10), 1)
+    followup = FollowUp.objects.create(municipality=sala, period="2026-Q3")
+    followup.evaluations.create(
+        target_area=target, control_area=control, buffer_area=buffer, intervention_date=start
+    )
+    out = tmp_path / "f.html"
+    call_command("report_followup", "--municipality", "1981", "--quarter", "2026-Q3",
+                 "--format", "html", "-o", str(out))  # fmt: skip
+    html = out.read_text()
+    figures = html.split("Kartor och antal i utvärderingarna", 1)[1]
+    assert figures.count("<svg") == 2  # the map and the before/after chart
+    assert "Buffert efter" in figures and target.code[-4:] in figures
+    # the engine's English WDQ reading comes out in Swedish: success and diffusion here
+    assert "spridning av positiva effekter" in html

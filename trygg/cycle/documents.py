@@ -6,6 +6,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from trygg.documents import area_map_svg, bar_chart_svg, html_to_pdf
 
@@ -78,9 +79,36 @@ def followup_context(
         "municipality": followup.municipality,
         "followup": followup,
         "evaluations": evaluations,
+        "figures": [evaluation_figures(e) for e in evaluations],
         "decisions": sorted(decisions, key=lambda d: d.created_at),
         "actions": actions,
         "generated": timezone.now(),
+    }
+
+
+EVALUATION_FILL = {"target": "#d1242f", "control": "#8c959f", "buffer": "#d4a72c"}
+
+
+def evaluation_figures(evaluation: Any) -> dict[str, Any]:
+    """A map of the target, control and buffer areas, and a chart of their counts."""
+    row, r = evaluation.row, evaluation.result
+    roles = [("target", row.target_area), ("control", row.control_area)]
+    if row.buffer_area_id:
+        roles.append(("buffer", row.buffer_area))
+    features = [
+        {"geometry": area.geometry, "properties": {"label": area.code[-4:], "fill": fill}}
+        for role, area in roles
+        for fill in [EVALUATION_FILL[role]]
+    ]
+    values = [r.target_before, r.target_after, r.control_before, r.control_after]
+    labels = [_("target before"), _("target after"), _("control before"), _("control after")]
+    if r.buffer_before is not None:
+        values += [r.buffer_before, r.buffer_after]
+        labels += [_("buffer before"), _("buffer after")]
+    return {
+        "title": f"{row.target_area.label} – {row.control_area.label}",
+        "map_svg": mark_safe(area_map_svg(features, width=480, height=300)),
+        "chart_svg": mark_safe(bar_chart_svg(values, labels, width=640)),
     }
 
 

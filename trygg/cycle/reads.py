@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_noop
 
 from trygg.analysis import evaluate, priorities
 from trygg.analysis.io import AnalysisError
@@ -122,6 +123,17 @@ def _per_area(events: Any, first: date, last: date) -> dict[int, tuple[int, int]
 
 
 # Follow-up: before/after against a control ---------------------------------------------------
+
+# The engine's WDQ readings (trygg.analysis.evaluate._interpret), marked here for translation:
+# the engine never imports Django, and the templates translate its text at display time.
+WDQ_READINGS = (
+    gettext_noop("no success in the target relative to the control: WDQ not interpretable"),
+    gettext_noop("diffusion of benefits larger than the direct effect"),
+    gettext_noop("diffusion of benefits"),
+    gettext_noop("no displacement or diffusion"),
+    gettext_noop("displacement, smaller than the direct effect (net benefit)"),
+    gettext_noop("displacement larger than the direct effect (net harm)"),
+)
 
 
 @dataclass(frozen=True)
