@@ -18,6 +18,7 @@ from typing import IO, Any
 from django.core.management.base import CommandError, OutputWrapper
 from tqdm import tqdm
 
+from trygg.areas.management.importing import RawStream
 from trygg.tenants.models import Municipality
 
 from .engine import Outcome, run_import
@@ -73,24 +74,11 @@ def local_file(name: str, stdin: IO[Any] | None) -> Iterator[tuple[Path, str]]:
         yield Path(spool.name), "stdin"
 
 
-class _Stream:
-    """An OutputWrapper without its added line endings, for tqdm's carriage returns."""
-
-    def __init__(self, wrapper: OutputWrapper):
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
-
-
 class ProgressBar:
     """A tqdm bar over the bytes of the file, started once the file has been checked."""
 
     def __init__(self, stderr: OutputWrapper):
-        self.stream = _Stream(stderr)
+        self.stream = RawStream(stderr)
         self.bar: Any = None
 
     def start(self, info: FileInfo) -> None:
