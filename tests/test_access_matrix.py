@@ -119,6 +119,8 @@ MATRIX: dict[str, Row] = {
     "followup_evaluation": Row("POST", REVIEWERS, "followup"),
     "guard_plan": Row("GET", MEMBERS),
     "cycle_settings": Row("GET", ADMINS),
+    # The public site.
+    "public_home": Row("GET", EVERYONE),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}

@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lang/", set_language, name="set_language"),
+    # The public site of a municipality: no login.
+    path("kommun/<str:code>/", tenant_views.public_home, name="public_home"),
     path("k/<str:code>/", include("trygg.tenants.urls")),
     path("k/<str:code>/", include("trygg.reports.urls")),
     path("k/<str:code>/", include("trygg.areas.urls")),

@@ -83,3 +83,22 @@ def tenant_view(capability: str | None = None) -> Callable[..., Any]:
         return wrapped
 
     return decorator
+
+
+def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of a municipality's public site (`/kommun/<code>/...`): no login, no membership.
+
+    The view gets the `Municipality` instead of the code; it must show only what the
+    municipality has chosen to publish, aggregated so that no person or small count shows.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            municipality = Municipality.objects.get(code=code)
+        except Municipality.DoesNotExist:
+            raise Http404 from None
+        request.public_municipality = municipality  # type: ignore[attr-defined]
+        return view(request, municipality, *args, **kwargs)
+
+    return wrapped
