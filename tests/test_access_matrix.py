@@ -6,19 +6,28 @@ everywhere and never sees a name of ours; an anonymous visitor is sent to the lo
 """
 
 import io
+import json
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 
+from trygg.api.models import ApiToken
+from trygg.api.services import create_open311_key, create_token, digest
 from trygg.areas.models import Area
 from trygg.imports.engine import run_import
 from trygg.imports.kommuner import Targets
+from trygg.picture.models import WeeklyPicture
 from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
+from trygg.tenants.access import access_municipality
 from trygg.tenants.models import Organisation
 
 from .test_cycle_access import cycle_objects
@@ -46,6 +55,7 @@ class Row:
     method: str
     allowed: frozenset[str]
     pk: str = ""  # which object of the `objects` fixture fills <pk>
+    refused: int = 403  # 404 where the object is the user's own (a token): others don't see it
 
 
 MATRIX: dict[str, Row] = {
@@ -121,16 +131,23 @@ MATRIX: dict[str, Row] = {
     "cycle_settings": Row("GET", ADMINS),
     # The public site.
     "public_home": Row("GET", EVERYONE),
+    # API tokens (each user's own) and Open311 partner keys (trygg.api).
+    "api_tokens": Row("GET", MEMBERS),
+    "api_token_revoke": Row("POST", ADMINS, "token", refused=404),  # the admin's token
+    "open311_keys": Row("GET", ADMINS),
+    "open311_key_revoke": Row("POST", ADMINS, "open311_key"),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
 
 
 def url_names(resolver: Any = None) -> set[str]:
+    """The names of the pages' URLs; the REST API's (namespace "api") are in API_MATRIX."""
     names: set[str] = set()
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
-            names |= url_names(pattern)
+            if pattern.namespace != "api":
+                names |= url_names(pattern)
         elif isinstance(pattern, URLPattern) and pattern.name:
             names.add(pattern.name)
     return names
@@ -163,6 +180,8 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
         "mapping": EventTypeMapping.objects.create(
             municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
         ),
+        "token": create_token(access_municipality(personas[ADMIN], "1981"), "t", ["read"])[0],
+        "open311_key": create_open311_key(access_municipality(personas[ADMIN], "1981"), "p")[0],
     } | cycle_objects(sala, personas)
 
 
@@ -189,7 +208,7 @@ def test_it_answers_each_persona_as_declared(name, personas, objects, login, cli
             assert response.status_code == 404, (persona, url)
             assert b"Sala" not in response.content
         else:
-            assert response.status_code == 403, (persona, url, response.status_code)
+            assert response.status_code == row.refused, (persona, url, response.status_code)
     anonymous = request(client, row, url)
     if ANONYMOUS in row.allowed:
         assert anonymous.status_code in (200, 302), (url, anonymous.status_code)
@@ -204,3 +223,115 @@ def test_it_refuses_get_on_actions(name, personas, objects, login):
     url = reverse(name, kwargs={"code": "1981", "pk": objects[row.pk].pk})
     allowed = next(iter(row.allowed))
     assert login(personas[allowed]).get(url).status_code == 405
+
+
+# The REST API (/api/v1/, namespace "api"): every endpoint with a token of each persona, the
+# outsider's token (Kungsör's admin, with every scope) and no token. A token has the scopes
+# the row needs, so the role alone decides; the police rows check the role even with the scope.
+@dataclass(frozen=True)
+class ApiRow:
+    method: str
+    path: str  # formatted with the `api_objects` fixture
+    allowed: frozenset[str]
+    scopes: tuple[str, ...] = ("read",)
+    refused: int = 403
+    # The outsider's token works in Kungsör: lists answer (with nothing of Sala), objects 404.
+    outsider: int | None = None
+
+
+NOT_THEIRS = 404
+API_MATRIX: dict[str, ApiRow] = {
+    "me": ApiRow("GET", "me", MEMBERS),
+    "categories": ApiRow("GET", "categories", MEMBERS),
+    "areas": ApiRow("GET", "areas", MEMBERS),
+    "reports": ApiRow("GET", "reports", MEMBERS),  # a reporter's own reports
+    "report": ApiRow("GET", "reports/{event}", OWN_EVENT, outsider=NOT_THEIRS),
+    "create_report": ApiRow("POST", "reports", REPORTING, ("write",)),
+    "actions": ApiRow("GET", "actions", MEMBERS),
+    "action": ApiRow("GET", "actions/{action}", MEMBERS, outsider=NOT_THEIRS),
+    "update_action": ApiRow(
+        "PATCH", "actions/{action}", REVIEWERS | {REPORTER}, ("read", "write"), outsider=NOT_THEIRS
+    ),
+    "decisions": ApiRow("GET", "decisions", VIEWERS),
+    "meetings": ApiRow("GET", "meetings", VIEWERS),
+    "pictures": ApiRow("GET", "pictures", VIEWERS),
+    "picture": ApiRow("GET", "pictures/{week}", VIEWERS, outsider=NOT_THEIRS),
+    "analysis": ApiRow("GET", "pictures/{week}/analysis", VIEWERS, outsider=NOT_THEIRS),
+    "police_events": ApiRow("GET", "police/events", POLICE_DATA, ("read", "police")),
+    "reports_csv": ApiRow("GET", "exports/reports.csv", MEMBERS),
+    "reports_geojson": ApiRow("GET", "exports/reports.geojson", MEMBERS),
+    "actions_csv": ApiRow("GET", "exports/actions.csv", MEMBERS),
+    "actions_geojson": ApiRow("GET", "exports/actions.geojson", MEMBERS),
+    "statistics": ApiRow("GET", "exports/statistics", MEMBERS),
+    "statistics_csv": ApiRow("GET", "exports/statistics.csv", MEMBERS),
+}
+# The OpenAPI document and the interactive docs: public, they hold no data.
+API_PUBLIC = {"openapi-json", "openapi-view", "api-root"}
+
+
+def api_url_names() -> set[str]:
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace == "api":
+            return {p.name for p in pattern.url_patterns if p.name}
+    return set()
+
+
+def test_it_declares_every_api_endpoint():
+    names = api_url_names()
+    assert names - API_MATRIX.keys() - API_PUBLIC == set(), "API endpoints without a row"
+    assert API_MATRIX.keys() - names == set(), "rows for API endpoints that no longer exist"
+
+
+@pytest.fixture
+def api_objects(objects: dict[str, Any], sala: Any) -> dict[str, Any]:
+    picture = WeeklyPicture.objects.create(
+        municipality=sala,
+        week="2026-W47",
+        status=WeeklyPicture.Status.PUBLISHED,
+        published_at=timezone.now(),
+        snapshot={"week": "2026-W47", "total": {"count": 1}, "police": {"events": 4711}},
+    )
+    return {"event": objects["event"].pk, "action": objects["action"].pk, "week": picture.week}
+
+
+def api_body(name: str) -> dict[str, Any]:
+    when = (timezone.now() - timedelta(hours=1)).isoformat()
+    if name == "create_report":
+        event = {"category": "PLA", "subcategory": "PLA.BEL", "observed_from": when}
+        return {"client_key": str(uuid.uuid4()), "events": [event | {"lat": 59.92, "lon": 16.6}]}
+    return {"status": "ongoing"}
+
+
+def api_request(secret: str | None, row: ApiRow, path: str, name: str) -> Any:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}") if secret else Client()
+    if row.method == "GET":
+        return client.get(path)
+    send = getattr(client, row.method.lower())
+    return send(path, json.dumps(api_body(name)), content_type="application/json")
+
+
+def api_token(user: Any, municipality: Any, scopes: tuple[str, ...]) -> str:
+    """A token made straight in the database: even a scope the role could never be given."""
+    secret = f"trygg_matrix-{uuid.uuid4().hex}"
+    ApiToken.objects.create(
+        user=user, municipality=municipality, name="m", scopes=list(scopes),
+        prefix=secret[:12], digest=digest(secret),
+    )  # fmt: skip
+    return secret
+
+
+@pytest.mark.parametrize("name", sorted(API_MATRIX))
+def test_the_api_answers_each_persona_as_declared(name, personas, api_objects, sala, kungsor):
+    row = API_MATRIX[name]
+    path = "/api/v1/" + row.path.format(**api_objects)
+    for persona in ORDER:
+        response = api_request(api_token(personas[persona], sala, row.scopes), row, path, name)
+        expected = (200, 201) if persona in row.allowed else (row.refused,)
+        assert response.status_code in expected, (persona, path, response.status_code)
+    outsider = api_token(personas[OUTSIDER], kungsor, ("read", "write", "police"))
+    response = api_request(outsider, row, path, name)
+    if row.outsider:
+        assert response.status_code == row.outsider, (path, response.status_code)
+    assert response.status_code < 500
+    assert b"Sala" not in response.content
+    assert api_request(None, row, path, name).status_code == 401

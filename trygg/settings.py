@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its templates and static Swagger UI for the API docs
     "trygg.tenants",
     "trygg.audit",
     "trygg.areas",
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "trygg.bra",
     "trygg.picture",
     "trygg.cycle",
+    "trygg.api",
     "trygg.demo",
 ]
 
@@ -137,6 +139,11 @@ for _dir in (STATIC_ROOT, MEDIA_ROOT):
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The open interfaces: largest request body of an API write, and writes per (count, seconds)
+# for each token and each address.
+TRYGG_API_MAX_BODY = envint("TRYGG_API_MAX_BODY", 64 * 1024)
+TRYGG_API_WRITE_RATE = (envint("TRYGG_API_WRITE_LIMIT", 60), envint("TRYGG_API_WRITE_PER", 60))
+NINJA_PAGINATION_CLASS = "trygg.api.filters.Page"
 TRYGG_MAX_PHOTO_BYTES = envint("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 
 # Base map tiles: with no URL configured (offline), maps show the area polygons as background.

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from trygg.api.api import api
 from trygg.tenants import views as tenant_views
 
 urlpatterns = [
@@ -20,4 +21,6 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.bra.urls")),
     path("k/<str:code>/", include("trygg.picture.urls")),
     path("k/<str:code>/", include("trygg.cycle.urls")),
+    path("k/<str:code>/", include("trygg.api.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -4,7 +4,16 @@ from django.http import Http404
 
 from trygg.tenants.access import Access
 
-from .models import Event, Photo
+from .models import Event, EventQuerySet, Photo
+
+
+def visible_events(access: Access) -> EventQuerySet:
+    """The events of the access's municipality this user may see: all of them for roles that
+    view reports, a reporter's own otherwise."""
+    events = Event.objects.filter(municipality=access.municipality)
+    if not access.can("view_reports"):
+        events = events.filter(report__reporter=access.user)
+    return events
 
 
 def access_event(access: Access, pk: int, *, write: bool = False) -> Event:
@@ -16,11 +25,9 @@ def access_event(access: Access, pk: int, *, write: bool = False) -> Event:
     """
     if write:
         access.require("review")
-    events = Event.objects.filter(municipality=access.municipality).select_related(
+    events = visible_events(access).select_related(
         "report", "report__organisation", "category", "subcategory", "area", "place"
     )
-    if not access.can("view_reports"):
-        events = events.filter(report__reporter=access.user)
     event = events.filter(pk=pk).first()
     if event is None:
         raise Http404

@@ -1,0 +1,258 @@
+"""The REST API: tokens and scopes, the same gates as the pages, ETags, pagination, writes,
+rate limits and body size, exports."""
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from trygg.api.models import ApiToken
+from trygg.api.services import create_token
+from trygg.audit.models import AuditEvent
+from trygg.cycle.models import Action
+from trygg.reports.models import Event
+from trygg.tenants.access import access_municipality
+
+from .test_review import CENTRE, make_event
+
+
+def token_for(user: Any, code: str = "1981", scopes: tuple[str, ...] = ("read",)) -> str:
+    _token, secret = create_token(access_municipality(user, code), "test", list(scopes))
+    return secret
+
+
+def bearer(secret: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+@pytest.fixture
+def as_role(personas: dict[str, Any]) -> Any:
+    def _client(name: str, *scopes: str) -> Client:
+        code = "1960" if name == "outsider" else "1981"
+        return bearer(token_for(personas[name], code, scopes or ("read",)))
+
+    return _client
+
+
+def org_of(user: Any) -> Any:
+    return user.memberships.get().organisation
+
+
+def test_it_refuses_requests_without_a_valid_token(db: Any) -> None:
+    for client in (Client(), bearer("trygg_not-a-token")):
+        response = client.get("/api/v1/reports")
+        assert response.status_code == 401
+        assert "Bearer" in response.json()["detail"]
+
+
+def test_it_tells_who_the_token_acts_for(personas: dict[str, Any], as_role: Any) -> None:
+    body = as_role("coordinator").get("/api/v1/me").json()
+    assert body["municipality"] == "1981"
+    assert body["roles"] == ["samordnare"]
+    assert body["scopes"] == ["read"]
+
+
+def test_a_revoked_or_expired_token_is_refused(personas: dict[str, Any]) -> None:
+    secret = token_for(personas["analyst"])
+    client = bearer(secret)
+    assert client.get("/api/v1/me").status_code == 200
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert client.get("/api/v1/me").status_code == 401
+    secret = token_for(personas["analyst"])
+    ApiToken.objects.filter(revoked_at__isnull=True).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert bearer(secret).get("/api/v1/me").status_code == 401
+
+
+def test_a_token_of_a_user_no_longer_member_gets_nothing(personas: dict[str, Any]) -> None:
+    secret = token_for(personas["analyst"])
+    personas["analyst"].memberships.update(active=False)
+    assert bearer(secret).get("/api/v1/reports").status_code == 403
+
+
+def test_reports_follow_the_pages_gate(personas: dict[str, Any], sala: Any, as_role: Any) -> None:
+    reporter = personas["reporter"]
+    own = make_event(sala, reporter=reporter, organisation=org_of(reporter))
+    other = make_event(
+        sala, reporter=personas["coordinator"], organisation=org_of(personas["coordinator"])
+    )
+    ids = lambda c: {r["id"] for r in c.get("/api/v1/reports").json()["items"]}  # noqa: E731
+    assert ids(as_role("analyst")) == {own.pk, other.pk}
+    assert ids(as_role("reporter")) == {own.pk}
+    assert as_role("reporter").get(f"/api/v1/reports/{other.pk}").status_code == 404
+    assert as_role("steering").get(f"/api/v1/reports/{other.pk}").status_code == 200
+
+
+def test_another_municipality_s_token_sees_nothing(
+    personas: dict[str, Any], sala: Any, as_role: Any
+) -> None:
+    event = make_event(sala, reporter=personas["reporter"])
+    outsider = as_role("outsider")
+    assert outsider.get("/api/v1/reports").json()["count"] == 0
+    response = outsider.get(f"/api/v1/reports/{event.pk}")
+    assert response.status_code == 404
+    assert b"Sala" not in response.content
+
+
+def test_filters_and_pagination(personas: dict[str, Any], sala: Any, as_role: Any) -> None:
+    now = timezone.now()
+    for days in range(5):
+        make_event(sala, "SKA", at=now - timedelta(days=days, hours=1))
+    make_event(sala, "PLA", at=now - timedelta(hours=1))
+    client = as_role("analyst")
+    page = client.get("/api/v1/reports", {"limit": 2, "offset": 1}).json()
+    assert page["count"] == 6 and len(page["items"]) == 2 and page["offset"] == 1
+    assert client.get("/api/v1/reports", {"category": "PLA"}).json()["count"] == 1
+    start = (timezone.localdate() - timedelta(days=1)).isoformat()
+    assert client.get("/api/v1/reports", {"start": start}).json()["count"] in (3, 4)
+    area = Event.objects.filter(area__isnull=False).first().area.code
+    assert client.get("/api/v1/reports", {"area": area}).json()["count"] == 6
+    assert client.get("/api/v1/reports", {"area": "nowhere"}).json()["count"] == 0
+    assert client.get("/api/v1/reports", {"limit": 0}).status_code == 422
+
+
+def test_read_endpoints_answer_304_to_a_matching_etag(sala: Any, as_role: Any) -> None:
+    make_event(sala)
+    client = as_role("analyst")
+    first = client.get("/api/v1/reports")
+    etag = first["ETag"]
+    assert etag
+    assert client.get("/api/v1/reports", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    make_event(sala, "PLA")
+    assert client.get("/api/v1/reports", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def report_body(**event: Any) -> dict[str, Any]:
+    when = (timezone.now() - timedelta(hours=1)).isoformat()
+    base = {"category": "PLA", "subcategory": "PLA.BEL", "observed_from": when,
+            "lat": CENTRE[0], "lon": CENTRE[1], "description": "Trasig belysning"}  # fmt: skip
+    return {"client_key": str(uuid.uuid4()), "events": [base | event]}
+
+
+def post(client: Client, url: str, body: Any, method: str = "post") -> Any:
+    return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+
+
+def test_a_partner_reports_with_a_write_token(personas: dict[str, Any], as_role: Any) -> None:
+    client = as_role("reporter", "read", "write")
+    body = report_body()
+    response = post(client, "/api/v1/reports", body)
+    assert response.status_code == 201, response.content
+    event_id = response.json()["events"][0]
+    assert Event.objects.get(pk=event_id).report.reporter == personas["reporter"]
+    again = post(client, "/api/v1/reports", body)
+    assert again.status_code == 200 and again.json()["id"] == response.json()["id"]
+    assert AuditEvent.objects.filter(action="create", object_type="reports.report").count() == 1
+    listed = client.get(f"/api/v1/reports/{event_id}").json()
+    assert listed["category"] == "PLA" and listed["subcategory"] == "PLA.BEL"
+
+
+def test_writing_needs_the_write_scope_and_the_role(as_role: Any) -> None:
+    assert post(as_role("reporter"), "/api/v1/reports", report_body()).status_code == 403
+    refused = post(as_role("analyst", "read", "write"), "/api/v1/reports", report_body())
+    assert refused.status_code == 403
+
+
+def test_bad_reports_get_a_clear_422(as_role: Any) -> None:
+    client = as_role("reporter", "write")
+    personal = post(client, "/api/v1/reports", report_body(description="Ring 070-123 45 67"))
+    assert personal.status_code == 422
+    assert "events[0].description" in personal.json()["detail"]
+    unknown = post(client, "/api/v1/reports", report_body(category="XXX")).json()["detail"]
+    assert "events[0].category" in unknown
+    far = post(client, "/api/v1/reports", report_body(lat=48.85, lon=2.35)).json()["detail"]
+    assert "Sverige" in json.dumps(far)  # Swedish unless the language cookie says otherwise
+    broken = client.post("/api/v1/reports", "{", content_type="application/json")
+    assert broken.status_code in (400, 422)
+
+
+def test_action_status_is_updated_as_in_the_queue(
+    personas: dict[str, Any], sala: Any, as_role: Any
+) -> None:
+    action = Action.objects.create(
+        municipality=sala, title="Belysning", responsible_organisation=org_of(personas["reporter"])
+    )
+    url = f"/api/v1/actions/{action.pk}"
+    done = {"status": "done", "effort": "2 h", "outcome": ""}
+    client = as_role("reporter", "read", "write")
+    assert post(client, url, done, "patch").status_code == 422  # an outcome is needed
+    ok = post(client, url, done | {"outcome": "Lampor bytta"}, "patch")
+    assert ok.status_code == 200 and ok.json()["status"] == "done"
+    assert AuditEvent.objects.filter(object_type="cycle.action", action="update").exists()
+    assert post(as_role("analyst", "read", "write"), url, done, "patch").status_code == 403
+
+
+def test_writes_are_rate_limited_per_token(settings: Any, as_role: Any) -> None:
+    settings.TRYGG_API_WRITE_RATE = (2, 60)
+    client = as_role("reporter", "write")
+    codes = [post(client, "/api/v1/reports", report_body()).status_code for _ in range(3)]
+    assert codes[:2] == [201, 201]
+    assert codes[2] == 429
+    limited = post(client, "/api/v1/reports", report_body())
+    assert limited["Retry-After"] == "60"
+    assert "detail" in limited.json()
+
+
+def test_an_oversized_body_gets_413(settings: Any, as_role: Any) -> None:
+    settings.TRYGG_API_MAX_BODY = 1000
+    body = report_body(description="x" * 2000)
+    response = post(as_role("reporter", "write"), "/api/v1/reports", body)
+    assert response.status_code == 413
+    assert "1000" in response.json()["detail"]
+
+
+def test_police_data_needs_the_scope_and_the_role(personas: dict[str, Any], as_role: Any) -> None:
+    assert as_role("police").get("/api/v1/police/events").status_code == 403
+    allowed = as_role("police", "read", "police").get("/api/v1/police/events")
+    assert allowed.status_code == 200
+    assert AuditEvent.objects.filter(action="view", object_type="police.policeevent").exists()
+    # A steering-group member may not see police data, so cannot even make such a token.
+    with pytest.raises(Exception, match="police"):
+        token_for(personas["steering"], scopes=("read", "police"))
+
+
+def test_exports_in_csv_and_geojson(personas: dict[str, Any], sala: Any, as_role: Any) -> None:
+    reporter = personas["reporter"]
+    make_event(sala, reporter=reporter, organisation=org_of(reporter))
+    make_event(sala, "PLA")
+    client = as_role("analyst")
+    csv_text = client.get("/api/v1/exports/reports.csv").content.decode()
+    assert csv_text.splitlines()[0].startswith("id,report,source")
+    assert len(csv_text.splitlines()) == 3
+    geo = client.get("/api/v1/exports/reports.geojson").json()
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 2
+    assert geo["features"][0]["geometry"]["type"] == "Point"
+    assert AuditEvent.objects.filter(action="export", object_type="api.reports").count() == 2
+    mine = as_role("reporter").get("/api/v1/exports/reports.geojson").json()
+    assert len(mine["features"]) == 1
+    assert client.get("/api/v1/exports/actions.csv").status_code == 200
+
+
+def test_statistics_are_suppressed_without_the_detail_rights(sala: Any, as_role: Any) -> None:
+    for _ in range(6):
+        make_event(sala, "SKA")
+    make_event(sala, "PLA")
+    exact = {
+        r["category"]: r["count"]
+        for r in as_role("analyst").get("/api/v1/exports/statistics").json()
+    }
+    assert exact == {"SKA": 6, "PLA": 1}
+    shown = as_role("reporter").get("/api/v1/exports/statistics").json()
+    counts = {r["category"]: (r["count"], r["suppressed"]) for r in shown}
+    assert counts == {"SKA": (6, False), "PLA": (None, True)}
+    text = as_role("reporter").get("/api/v1/exports/statistics.csv").content.decode()
+    assert "PLA" in text and ",1," not in text
+
+
+def test_the_docs_are_served_without_a_cdn_or_inline_script(db: Any) -> None:
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert "<script>" not in page
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/reports" in schema["paths"]
