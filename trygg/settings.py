@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trygg.bra",
     "trygg.picture",
     "trygg.cycle",
+    "trygg.tips",
     "trygg.api",
     "trygg.demo",
 ]

@@ -21,6 +21,7 @@ from trygg.audit.services import record
 from trygg.reports.models import Category, Event, Report, Source
 from trygg.tenants.models import Municipality, Organisation, Role
 from trygg.tenants.services import add_member, create_municipality, save_organisation
+from trygg.tips.demo import add_demo_tips
 
 from .scenario import DATA, PASSWORD, SCENARIOS, Scenario
 from .synthetic import Draft, Generator, Geography
@@ -100,13 +101,19 @@ def _load_reports(s: Scenario, now: datetime) -> None:
     drafts = Generator(s, _geography(s, m), now).drafts()
     reports, created = _reports(s, m, drafts, now)
     events = _events(s, m, drafts, reports, created, now)
+    tips = add_demo_tips(m, _moderator(s), now)
     record(
         None,
         "import",
         municipality=m,
         object_type="reports.report",
-        summary=f"demo: {len(reports)} synthetic reports with {events} events",
+        summary=f"demo: {len(reports)} synthetic reports with {events} events, {tips} tips",
     )
+
+
+def _moderator(s: Scenario) -> Any:
+    account = next(a for a in s.accounts if a.role in (Role.COORDINATOR, Role.ADMIN))
+    return get_user_model().objects.get(username=account.username)
 
 
 def _geography(s: Scenario, m: Municipality) -> Geography:

@@ -104,10 +104,25 @@ class Report(models.Model):
         return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# Statuses of a citizen tip (`trygg.tips.models.Tip`) that staff lists and maps show.
+PUBLISHED_TIP_STATUSES = ("accepted", "closed")
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def counted(self) -> "EventQuerySet":
-        """Events that count in statistics: merged duplicates are left out."""
-        return self.filter(duplicate_of__isnull=True)
+        """Events that count in statistics: merged duplicates and citizen tips are left out.
+
+        Tips are not reports of the collaboration's professionals: they never count in the
+        weekly picture, trends, hot spots or need scores, only as their own layer.
+        """
+        return self.filter(duplicate_of__isnull=True).exclude(report__source=Source.CITIZEN)
+
+    def shown(self) -> "EventQuerySet":
+        """Events staff lists and maps show: citizen tips only once a moderator accepted them."""
+        return self.filter(
+            ~models.Q(report__source=Source.CITIZEN)
+            | models.Q(report__tip__status__in=PUBLISHED_TIP_STATUSES)
+        )
 
 
 class Event(models.Model):

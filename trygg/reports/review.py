@@ -139,9 +139,9 @@ class EventFilterForm(forms.Form):
     def events(self) -> EventQuerySet:
         """The filtered events; call only on a valid form."""
         d = self.cleaned_data
-        events = Event.objects.filter(municipality=self.municipality)
+        events = Event.objects.filter(municipality=self.municipality).shown()
         if not d["duplicates"]:
-            events = events.counted()
+            events = events.filter(duplicate_of__isnull=True)
         if d["date_from"]:
             events = events.filter(observed_from__gte=start_of_day(d["date_from"]))
         if d["date_to"]:
