@@ -139,6 +139,10 @@ MATRIX: dict[str, Row] = {
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
+# Open311 GeoReport v2 (/open311/v2/, jurisdiction_id in the query): public reads, POST with a
+# partner's key; tests/test_open311.py drives each of them.
+PUBLIC |= {"open311_discovery", "open311_services", "open311_service", "open311_requests",
+           "open311_request"}  # fmt: skip
 
 
 def url_names(resolver: Any = None) -> set[str]:

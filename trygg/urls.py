@@ -23,4 +23,5 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.cycle.urls")),
     path("k/<str:code>/", include("trygg.api.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("trygg.api.urls_open311")),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,7 +52,11 @@ def open311_keys(request: HttpRequest, access: Access) -> HttpResponse:
         _key, secret = services.create_open311_key(access, form.cleaned_data["name"])
         form = Open311KeyForm()
     keys = Open311Key.objects.filter(municipality=access.municipality)
-    return render(request, "api/open311_keys.html", {"form": form, "keys": keys, "secret": secret})
+    url = request.build_absolute_uri(reverse("open311_discovery", kwargs={"fmt": "json"})).rsplit(
+        "/", 1
+    )[0]
+    ctx = {"form": form, "keys": keys, "secret": secret, "open311_url": url}
+    return render(request, "api/open311_keys.html", ctx)
 
 
 @tenant_view("admin")
