@@ -2,6 +2,7 @@
 rate limits and body size, exports."""
 
 import json
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -256,3 +257,40 @@ def test_the_docs_are_served_without_a_cdn_or_inline_script(db: Any) -> None:
     assert "<script>" not in page
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/reports" in schema["paths"]
+
+
+def test_a_picture_shows_its_police_part_only_with_the_police_scope(
+    sala: Any, as_role: Any
+) -> None:
+    from trygg.picture.models import WeeklyPicture
+
+    WeeklyPicture.objects.create(
+        municipality=sala, week="2026-W47", status=WeeklyPicture.Status.PUBLISHED,
+        published_at=timezone.now(), snapshot={"week": "2026-W47", "police": {"events": 3}},
+    )  # fmt: skip
+    plain = as_role("analyst").get("/api/v1/pictures/2026-W47").json()
+    assert "police" not in plain["content"]
+    full = as_role("analyst", "read", "police").get("/api/v1/pictures/2026-W47").json()
+    assert full["content"]["police"] == {"events": 3}
+    assert AuditEvent.objects.filter(action="view", object_type="picture.police").count() == 1
+    assert as_role("analyst").get("/api/v1/pictures/2026-W01").status_code == 404
+    assert as_role("analyst").get("/api/v1/pictures/not-a-week").status_code == 404
+    assert as_role("reporter").get("/api/v1/pictures").status_code == 403
+
+
+def test_users_make_and_revoke_their_own_tokens(personas: dict[str, Any], login: Any) -> None:
+    page = login(personas["steering"]).get("/k/1981/api-tokens/").content.decode()
+    assert 'value="police"' not in page  # steering may not see police data
+    client = login(personas["analyst"])
+    made = client.post("/k/1981/api-tokens/", {"name": "Partner", "scopes": ["read", "police"]})
+    secret = re.search(r'class="secret">(trygg_[\w-]+)<', made.content.decode()).group(1)
+    assert bearer(secret).get("/api/v1/me").json()["scopes"] == ["read", "police"]
+    assert secret not in client.get("/k/1981/api-tokens/").content.decode()  # shown once
+    token = ApiToken.objects.get(user=personas["analyst"])
+    other = login(personas["coordinator"])
+    assert other.post(f"/k/1981/api-tokens/{token.pk}/revoke/").status_code == 404
+    assert client.post(f"/k/1981/api-tokens/{token.pk}/revoke/").status_code == 302
+    assert bearer(secret).get("/api/v1/me").status_code == 401
+    assert AuditEvent.objects.filter(object_type="api.apitoken").count() == 2
+    bad = client.post("/k/1981/api-tokens/", {"name": "x", "scopes": [], "expires": "2000-01-01"})
+    assert bad.status_code == 200 and ApiToken.objects.count() == 1
