@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from trygg.api.demo import load_api_demo
 from trygg.areas.management.importing import RawStream
 from trygg.cycle.demo import load_cycle_demo
 from trygg.demo import loader
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             sala = Municipality.objects.get(code="1981")
             if load_cycle_demo(sala):
                 self.stdout.write("Sala: meetings, decisions, actions and a follow-up.")
+            if load_api_demo(sala):
+                self.stdout.write("Sala: an Open311 partner key and an API token.")
         with transaction.atomic():
             load_falun(self.stdout)
         with transaction.atomic():
