@@ -7,6 +7,7 @@ everywhere and never sees a name of ours; an anonymous visitor is sent to the lo
 
 import io
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from trygg.imports.kommuner import Targets
 from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
 from trygg.tenants.models import Organisation
+from trygg.tips.services import submit_tip
 
 from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
@@ -121,6 +123,14 @@ MATRIX: dict[str, Row] = {
     "cycle_settings": Row("GET", ADMINS),
     # The public site.
     "public_home": Row("GET", EVERYONE),
+    # Citizen tips (trygg.tips): the public form and status page, the staff's queue.
+    "tip_new": Row("GET", EVERYONE),
+    "tip_areas": Row("GET", EVERYONE),
+    "tip_status": Row("GET", EVERYONE, "tip_public"),
+    "tip_list": Row("GET", VIEWERS),
+    "tip_detail": Row("GET", VIEWERS, "tip"),
+    "tip_moderate": Row("POST", REVIEWERS, "tip"),
+    "tip_close": Row("POST", REVIEWERS, "tip"),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
@@ -152,18 +162,30 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
     Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
     photo = Photo(event=event, content_type="image/jpeg", width=8, height=8)
     photo.image.save("p.jpg", ContentFile(buffer.getvalue()), save=True)
-    return {
-        "event": event,
-        "photo": photo,
-        "area": Area.objects.filter(municipality=sala).first(),
-        "category": Category.objects.get(municipality=sala, code="SKA"),
-        "organisation": Organisation.objects.filter(municipality=sala).first(),
-        "membership": reporter.memberships.get(),
-        "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
-        "mapping": EventTypeMapping.objects.create(
-            municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
-        ),
-    } | cycle_objects(sala, personas)
+    return (
+        {
+            "event": event,
+            "photo": photo,
+            "area": Area.objects.filter(municipality=sala).first(),
+            "category": Category.objects.get(municipality=sala, code="SKA"),
+            "organisation": Organisation.objects.filter(municipality=sala).first(),
+            "membership": reporter.memberships.get(),
+            "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
+            "mapping": EventTypeMapping.objects.create(
+                municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
+            ),
+        }
+        | cycle_objects(sala, personas)
+        | tip_objects(sala)
+    )
+
+
+def tip_objects(sala: Any) -> dict[str, Any]:
+    tip = submit_tip(
+        sala, category=Category.objects.get(municipality=sala, code="PLA.BEL"), lat=59.92, lon=16.6
+    )
+    # The public status page is addressed by the tip's public id, not its primary key.
+    return {"tip": tip, "tip_public": SimpleNamespace(pk=tip.public_id)}
 
 
 def objects_category(sala: Any) -> Category:
