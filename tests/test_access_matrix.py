@@ -10,6 +10,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
 from trygg.tenants.access import access_municipality
 from trygg.tenants.models import Organisation
+from trygg.tips.services import submit_tip
 
 from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
@@ -131,6 +133,14 @@ MATRIX: dict[str, Row] = {
     "cycle_settings": Row("GET", ADMINS),
     # The public site.
     "public_home": Row("GET", EVERYONE),
+    # Citizen tips (trygg.tips): the public form and status page, the staff's queue.
+    "tip_new": Row("GET", EVERYONE),
+    "tip_areas": Row("GET", EVERYONE),
+    "tip_status": Row("GET", EVERYONE, "tip_public"),
+    "tip_list": Row("GET", VIEWERS),
+    "tip_detail": Row("GET", VIEWERS, "tip"),
+    "tip_moderate": Row("POST", REVIEWERS, "tip"),
+    "tip_close": Row("POST", REVIEWERS, "tip"),
     # API tokens (each user's own) and Open311 partner keys (trygg.api).
     "api_tokens": Row("GET", MEMBERS),
     "api_token_revoke": Row("POST", ADMINS, "token", refused=404),  # the admin's token
@@ -173,20 +183,32 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
     Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
     photo = Photo(event=event, content_type="image/jpeg", width=8, height=8)
     photo.image.save("p.jpg", ContentFile(buffer.getvalue()), save=True)
-    return {
-        "event": event,
-        "photo": photo,
-        "area": Area.objects.filter(municipality=sala).first(),
-        "category": Category.objects.get(municipality=sala, code="SKA"),
-        "organisation": Organisation.objects.filter(municipality=sala).first(),
-        "membership": reporter.memberships.get(),
-        "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
-        "mapping": EventTypeMapping.objects.create(
-            municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
-        ),
-        "token": create_token(access_municipality(personas[ADMIN], "1981"), "t", ["read"])[0],
-        "open311_key": create_open311_key(access_municipality(personas[ADMIN], "1981"), "p")[0],
-    } | cycle_objects(sala, personas)
+    return (
+        {
+            "event": event,
+            "photo": photo,
+            "area": Area.objects.filter(municipality=sala).first(),
+            "category": Category.objects.get(municipality=sala, code="SKA"),
+            "organisation": Organisation.objects.filter(municipality=sala).first(),
+            "membership": reporter.memberships.get(),
+            "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
+            "mapping": EventTypeMapping.objects.create(
+                municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
+            ),
+            "token": create_token(access_municipality(personas[ADMIN], "1981"), "t", ["read"])[0],
+            "open311_key": create_open311_key(access_municipality(personas[ADMIN], "1981"), "p")[0],
+        }
+        | cycle_objects(sala, personas)
+        | tip_objects(sala)
+    )
+
+
+def tip_objects(sala: Any) -> dict[str, Any]:
+    tip = submit_tip(
+        sala, category=Category.objects.get(municipality=sala, code="PLA.BEL"), lat=59.92, lon=16.6
+    )
+    # The public status page is addressed by the tip's public id, not its primary key.
+    return {"tip": tip, "tip_public": SimpleNamespace(pk=tip.public_id)}
 
 
 def objects_category(sala: Any) -> Category:

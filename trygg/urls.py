@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from trygg.api.api import api
 from trygg.tenants import views as tenant_views
+from trygg.tips import urls as tips_urls
 
 urlpatterns = [
     path("", tenant_views.home, name="home"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("lang/", set_language, name="set_language"),
     # The public site of a municipality: no login.
     path("kommun/<str:code>/", tenant_views.public_home, name="public_home"),
+    path("kommun/<str:code>/", include(tips_urls.public_urlpatterns)),
     path("k/<str:code>/", include("trygg.tenants.urls")),
     path("k/<str:code>/", include("trygg.reports.urls")),
     path("k/<str:code>/", include("trygg.areas.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.bra.urls")),
     path("k/<str:code>/", include("trygg.picture.urls")),
     path("k/<str:code>/", include("trygg.cycle.urls")),
+    path("k/<str:code>/", include("trygg.tips.urls")),
     path("k/<str:code>/", include("trygg.api.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("trygg.api.urls_open311")),

@@ -117,11 +117,12 @@ class EventQuerySet(models.QuerySet["Event"]):
         """
         return self.filter(duplicate_of__isnull=True).exclude(report__source=Source.CITIZEN)
 
-    def shown(self) -> "EventQuerySet":
-        """Events staff lists and maps show: citizen tips only once a moderator accepted them."""
+    def shown(self, *, new_tips: bool = False) -> "EventQuerySet":
+        """Events staff lists and maps show: citizen tips only once a moderator accepted them
+        (and, with `new_tips`, those waiting for moderation: the moderators' map)."""
+        statuses = (*PUBLISHED_TIP_STATUSES, "new") if new_tips else PUBLISHED_TIP_STATUSES
         return self.filter(
-            ~models.Q(report__source=Source.CITIZEN)
-            | models.Q(report__tip__status__in=PUBLISHED_TIP_STATUSES)
+            ~models.Q(report__source=Source.CITIZEN) | models.Q(report__tip__status__in=statuses)
         )
 
 

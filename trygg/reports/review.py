@@ -136,10 +136,11 @@ class EventFilterForm(forms.Form):
             raise ValidationError(_("The period starts after it ends."))
         return data
 
-    def events(self) -> EventQuerySet:
-        """The filtered events; call only on a valid form."""
+    def events(self, *, new_tips: bool = False) -> EventQuerySet:
+        """The filtered events; call only on a valid form. Citizen tips waiting for
+        moderation only with `new_tips`."""
         d = self.cleaned_data
-        events = Event.objects.filter(municipality=self.municipality).shown()
+        events = Event.objects.filter(municipality=self.municipality).shown(new_tips=new_tips)
         if not d["duplicates"]:
             events = events.filter(duplicate_of__isnull=True)
         if d["date_from"]:
@@ -178,12 +179,14 @@ def with_defaults(params: QueryDict) -> QueryDict:
     return data
 
 
-def filter_events(access: Access, params: QueryDict) -> tuple[EventFilterForm, EventQuerySet]:
+def filter_events(
+    access: Access, params: QueryDict, *, new_tips: bool = False
+) -> tuple[EventFilterForm, EventQuerySet]:
     """The filter form and its events: none at all while any parameter is invalid."""
     form = EventFilterForm(with_defaults(params), municipality=access.municipality)
     if not form.is_valid():
         return form, Event.objects.none()
-    return form, form.events().select_related(
+    return form, form.events(new_tips=new_tips).select_related(
         "category", "subcategory", "area", "report__organisation"
     )
 
@@ -222,8 +225,23 @@ def area_label(event: Event) -> str:
     return event.area.label if event.area else _("outside every area")
 
 
-def feature(event: Event, color: str) -> dict[str, Any]:
+def map_layer(event: Event) -> str:
+    """The map layer of an event: the collaboration's reports, or citizen tips on their own
+    (those still waiting for moderation apart)."""
+    if event.report.source != Source.CITIZEN:
+        return "reports"
+    return "new_tips" if event.report.tip.status == "new" else "tips"
+
+
+def event_url(event: Event, layer: str) -> str:
     code = event.municipality.code
+    if layer == "reports":
+        return reverse("event_detail", args=[code, event.pk])
+    return reverse("tip_detail", args=[code, event.report.tip.pk])
+
+
+def feature(event: Event, color: str) -> dict[str, Any]:
+    layer = map_layer(event)
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [event.lon, event.lat]},
@@ -234,10 +252,11 @@ def feature(event: Event, color: str) -> dict[str, Any]:
                 timezone.localtime(event.observed_from), "SHORT_DATETIME_FORMAT"
             ),
             "area": area_label(event),
-            "url": reverse("event_detail", args=[code, event.pk]),
+            "url": event_url(event, layer),
             "link": _("Open"),
             "color": color,
             "category": event.category.code,
+            "layer": layer,
         },
     }
 
@@ -246,7 +265,7 @@ def events_geojson(municipality: Municipality, events: EventQuerySet) -> dict[st
     """A FeatureCollection of the events, at most MAX_FEATURES of them (with a note if more)."""
     colors = category_colors(municipality)
     total = events.count()
-    shown = list(events.select_related("municipality")[:MAX_FEATURES])
+    shown = list(events.select_related("municipality", "report__tip")[:MAX_FEATURES])
     collection: dict[str, Any] = {
         "type": "FeatureCollection",
         "features": [feature(e, colors.get(e.category_id, EXTRA_COLORS[0])) for e in shown],

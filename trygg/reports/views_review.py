@@ -57,13 +57,15 @@ def event_map(request: HttpRequest, access: Access) -> HttpResponse:
         "form": form,
         "legend": [(c, colors[c.pk]) for c in tops],
         "area_kind": review.background_kind(access.municipality),
+        "can_review": access.can("review"),
     }
     return render(request, "reports/event_map.html", ctx)
 
 
 @tenant_view("view_reports")
 def event_geojson(request: HttpRequest, access: Access) -> HttpResponse:
-    form, events = review.filter_events(access, request.GET)
+    # Moderators see the citizen tips waiting for them too, as their own layer.
+    form, events = review.filter_events(access, request.GET, new_tips=access.can("review"))
     if form.errors:
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         empty = {"type": "FeatureCollection", "features": [], "count": 0, "errors": errors}

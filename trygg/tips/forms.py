@@ -97,15 +97,15 @@ class TipForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["named_place"] = None
+        chosen = self.places["points"].get(data.get("place") or "")
+        data["named_place"] = chosen[2] if chosen else None
         if data.get("lat") is not None and data.get("lon") is not None:
             return data
-        chosen = self.places["points"].get(data.get("place") or "")
         if chosen is None:
             if "place" not in self.errors:
                 self.add_error("place", _("Place: tap the map or choose a place from the list."))
             return data
-        data["lat"], data["lon"], data["named_place"] = chosen
+        data["lat"], data["lon"] = chosen[0], chosen[1]
         return data
 
     def add_service_error(self, error: ValidationError) -> None:
@@ -140,7 +140,8 @@ def place_choices(municipality: Municipality) -> dict[str, Any]:
     if areas:
         areas.sort(key=lambda a: a.name.casefold())
         groups.append((str(_("Areas")), [(f"a{a.pk}", a.label) for a in areas]))
-    return {"choices": groups, "points": points}
+    as_json = {key: [round(lat, 6), round(lon, 6)] for key, (lat, lon, _p) in points.items()}
+    return {"choices": groups, "points": points, "points_json": as_json}
 
 
 class ModerateForm(forms.Form):

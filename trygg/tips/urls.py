@@ -12,7 +12,6 @@ public_urlpatterns = [
 # The staff's moderation queue, under /k/<code>/.
 urlpatterns = [
     path("tips/", views.tip_list, name="tip_list"),
-    path("tips/reject/", views.tip_bulk_reject, name="tip_bulk_reject"),
     path("tips/<int:pk>/", views.tip_detail, name="tip_detail"),
     path("tips/<int:pk>/moderate/", views.tip_moderate, name="tip_moderate"),
     path("tips/<int:pk>/close/", views.tip_close, name="tip_close"),

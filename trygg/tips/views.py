@@ -116,6 +116,10 @@ def tip_areas(request: HttpRequest, municipality: Municipality) -> JsonResponse:
 
 @tenant_view("view_reports")
 def tip_list(request: HttpRequest, access: Access) -> HttpResponse:
+    """The moderation queue, new tips first; a POST rejects the ticked new tips (spam)."""
+    if request.method == "POST":
+        access.require("review")
+        return _bulk_reject(request, access)
     form = TipFilterForm(request.GET)
     tips = Tip.objects.filter(municipality=access.municipality)
     if form.is_valid() and form.cleaned_data["status"]:
@@ -209,9 +213,7 @@ def _after(request: HttpRequest, access: Access, tip: Tip, form: Any, error: str
     return redirect("tip_detail", access.municipality.code, tip.pk)
 
 
-@tenant_view("review")
-@require_POST
-def tip_bulk_reject(request: HttpRequest, access: Access) -> HttpResponse:
+def _bulk_reject(request: HttpRequest, access: Access) -> HttpResponse:
     """Reject the ticked new tips at once: spam and tips that are not about a place."""
     ids = [int(v) for v in request.POST.getlist("tip") if v.isdigit()]
     tips = list(Tip.objects.filter(municipality=access.municipality, pk__in=ids).new())

@@ -29,6 +29,20 @@
     return html;
   }
 
+  // Citizen tips are diamonds (hollow while waiting for moderation), reports are dots.
+  function markerFor(f, latlng) {
+    var p = f.properties || {};
+    if (p.layer === "tips" || p.layer === "new_tips") {
+      var icon = L.divIcon({
+        className: "tip-marker" + (p.layer === "new_tips" ? " new" : ""), iconSize: [14, 14],
+      });
+      return L.marker(latlng, { icon: icon, title: p.title || "" });
+    }
+    return L.circleMarker(latlng, {
+      radius: 7, color: "#fff", weight: 1.5, fillOpacity: 0.9, fillColor: p.color || "#cf222e",
+    });
+  }
+
   function init(el) {
     var center = (el.dataset.center || "62,15").split(",").map(Number);
     var map = L.map(el, { maxZoom: 19, zoomSnap: 0.25 }).setView(center, 11);
@@ -63,20 +77,25 @@
         fetch(url, { credentials: "same-origin" })
           .then(function (r) { return r.json(); })
           .then(function (data) {
-            cluster.clearLayers();
-            var layer = L.geoJSON(data, {
-              pointToLayer: function (f, latlng) {
-                return L.circleMarker(latlng, {
-                  radius: 7, color: "#fff", weight: 1.5, fillOpacity: 0.9,
-                  fillColor: (f.properties && f.properties.color) || "#cf222e",
-                });
-              },
-              onEachFeature: function (f, l) { l.bindPopup(popupFor(f.properties || {})); },
-            });
-            cluster.addLayer(layer);
+            last = data;
+            render();
             el.dispatchEvent(new CustomEvent("trygg:events", { detail: data }));
           });
       };
+      var last = null;
+      var hidden = {};
+      var render = function () {
+        cluster.clearLayers();
+        if (!last) return;
+        var layer = L.geoJSON(last, {
+          filter: function (f) { return !hidden[(f.properties && f.properties.layer) || "reports"]; },
+          pointToLayer: markerFor,
+          onEachFeature: function (f, l) { l.bindPopup(popupFor(f.properties || {})); },
+        });
+        cluster.addLayer(layer);
+      };
+      // Layers by the features' `layer` property: "reports", "tips", "new_tips".
+      el._trygg.showLayer = function (name, visible) { hidden[name] = !visible; render(); };
       el._trygg.reload = load;
       if (form) form.addEventListener("change", load);
       load();
