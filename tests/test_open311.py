@@ -36,7 +36,7 @@ def post_tip(base: str, key: str, **fields: Any) -> requests.Response:
 
 
 def test_an_open311_client_submits_a_tip_to_the_moderation_queue(
-    live_server: Any, personas: dict[str, Any], partner_key: tuple[Any, str]
+    live_server: Any, personas: dict[str, Any], partner_key: tuple[Any, str], login: Any
 ) -> None:
     base = f"{live_server.url}/open311/v2"
     client = GeoReport(base, jurisdiction=SALA)
@@ -55,6 +55,8 @@ def test_an_open311_client_submits_a_tip_to_the_moderation_queue(
     tip = Tip.objects.get(public_id=request_id)
     assert tip.status == Tip.Status.NEW and tip.channel == Tip.Channel.OPEN311
     assert tip in Tip.objects.filter(municipality__code=SALA).new()  # the moderation queue
+    queue = login(personas["coordinator"]).get("/k/1981/tips/").content.decode()
+    assert request_id in queue
     assert "example.org" not in str(tip.report.events.get().description)
 
     status = client.get_service_request(request_id)
