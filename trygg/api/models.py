@@ -49,6 +49,11 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def scope_labels(self) -> str:
+        labels = dict(Scope.choices)
+        return ", ".join(str(labels.get(s, s)) for s in self.scopes)
+
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
 
