@@ -131,6 +131,7 @@ MATRIX: dict[str, Row] = {
     "tip_detail": Row("GET", VIEWERS, "tip"),
     "tip_moderate": Row("POST", REVIEWERS, "tip"),
     "tip_close": Row("POST", REVIEWERS, "tip"),
+    "tip_categories": Row("GET", ADMINS),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
