@@ -146,6 +146,7 @@ MATRIX: dict[str, Row] = {
     "api_token_revoke": Row("POST", ADMINS, "token", refused=404),  # the admin's token
     "open311_keys": Row("GET", ADMINS),
     "open311_key_revoke": Row("POST", ADMINS, "open311_key"),
+    "tip_categories": Row("GET", ADMINS),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}

@@ -194,7 +194,7 @@ def test_it_places_a_tip_at_a_named_place_without_javascript(sala, client):
 )
 def test_the_form_refuses_bad_tips_with_a_clear_message(sala, client, english, overrides, message):
     response = client.post(FORM, form_data(sala, **overrides))
-    assert response.status_code == 400
+    assert response.status_code == 200 and response.context["form"].errors
     assert message in response.content.decode()
     assert Tip.objects.count() == 0 and Event.objects.count() == 0
 
@@ -339,3 +339,20 @@ def test_the_map_shows_tips_as_a_layer_and_new_ones_to_moderators(sala, personas
     accepted_url, new_url = f"/k/1981/tips/{accepted.pk}/", f"/k/1981/tips/{new.pk}/"
     assert layers("coordinator") == {accepted_url: "tips", new_url: "new_tips"}
     assert layers("analyst") == {accepted_url: "tips"}
+
+
+def test_the_administrator_chooses_the_tip_categories(sala, personas, login, client, english):
+    admin = staff(login, personas, "admin")
+    page = admin.get("/k/1981/tips/categories/").content.decode()
+    assert "Unsafe place – Poor lighting" in page
+    drugs = Category.objects.get(municipality=sala, code="ORD.NAR")
+    litter = Category.objects.get(municipality=sala, code="PLA.NED")
+    response = admin.post("/k/1981/tips/categories/", {"categories": [litter.pk, drugs.pk]})
+    assert response.status_code == 302
+    assert public_tip_categories(sala) == [drugs, litter]
+    form = client.get(FORM).content.decode()
+    assert "Littering" in form and "Poor lighting" not in form
+    empty = admin.post("/k/1981/tips/categories/", {})
+    assert "Categories: choose at least one." in empty.content.decode()
+    assert AuditEvent.objects.filter(object_type="tips.tipcategory").count() == 1
+    assert login(personas["coordinator"]).get("/k/1981/tips/categories/").status_code == 403

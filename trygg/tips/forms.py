@@ -13,7 +13,13 @@ from trygg.reports.models import Category
 from trygg.tenants.models import Municipality
 
 from .models import Tip
-from .services import MAX_DESCRIPTION, MAX_NOTE, public_tip_categories, tip_category_label
+from .services import (
+    MAX_DESCRIPTION,
+    MAX_NOTE,
+    public_tip_categories,
+    taxonomy_order,
+    tip_category_label,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # Where the service's errors are shown: the position is chosen with the place field.
@@ -171,3 +177,31 @@ class TipFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *Tip.Status.choices],
     )
+
+
+class TipCategoriesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return tip_category_label(obj)
+
+
+class TipCategoriesForm(forms.Form):
+    categories = TipCategoriesField(
+        queryset=Category.objects.none(),
+        label=_("Categories residents may choose"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Categories: choose at least one."),
+            "invalid_choice": _("Categories: choose among the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(TipCategoriesField, self.fields["categories"])
+        active = Category.objects.filter(municipality=municipality, active=True).select_related(
+            "parent"
+        )
+        ordered = sorted(active, key=taxonomy_order)
+        field.queryset = active
+        field.choices = [(c.pk, tip_category_label(c)) for c in ordered]
+        field.initial = [c.pk for c in public_tip_categories(municipality)]

@@ -54,11 +54,11 @@ def public_tip_categories(municipality: Municipality) -> list[Category]:
     else:
         qs = qs.filter(code__in=DEFAULT_CODES)
     categories = list(qs.select_related("parent"))
-    categories.sort(key=_taxonomy_order)
+    categories.sort(key=taxonomy_order)
     return [c for c in categories if c.parent is None or c.parent.active]
 
 
-def _taxonomy_order(c: Category) -> tuple[int, str, int, str]:
+def taxonomy_order(c: Category) -> tuple[int, str, int, str]:
     top = c.parent or c
     return (top.position, top.code, c.position if c.parent else -1, c.code)
 
@@ -288,3 +288,27 @@ def reject_tips(actor: Any, tips: list[Tip], note: str = "") -> int:
             moderate_tip(actor, tip, accept=False, note=note)
             rejected += 1
     return rejected
+
+
+@transaction.atomic
+def set_tip_categories(actor: Any, municipality: Municipality, categories: list[Category]) -> None:
+    """The administrator's choice of the categories residents may pick for a tip."""
+    if not categories:
+        raise ValidationError({"categories": _("Categories: choose at least one.")})
+    if any(c.municipality_id != municipality.pk for c in categories):
+        raise ValidationError({"categories": _("Categories: choose among the list.")})
+    before = sorted(c.code for c in public_tip_categories(municipality))
+    TipCategory.objects.filter(municipality=municipality).delete()
+    TipCategory.objects.bulk_create(
+        TipCategory(municipality=municipality, category=c) for c in categories
+    )
+    after = sorted(c.code for c in categories)
+    record(
+        actor,
+        "update",
+        municipality=municipality,
+        object_type="tips.tipcategory",
+        summary=f"tip categories: {', '.join(after)}"[:300],
+        before=before,
+        after=after,
+    )

@@ -12,6 +12,7 @@ public_urlpatterns = [
 # The staff's moderation queue, under /k/<code>/.
 urlpatterns = [
     path("tips/", views.tip_list, name="tip_list"),
+    path("tips/categories/", views.tip_categories, name="tip_categories"),
     path("tips/<int:pk>/", views.tip_detail, name="tip_detail"),
     path("tips/<int:pk>/moderate/", views.tip_moderate, name="tip_moderate"),
     path("tips/<int:pk>/close/", views.tip_close, name="tip_close"),

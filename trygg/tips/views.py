@@ -22,7 +22,7 @@ from trygg.tenants.models import Municipality
 
 from . import services
 from .access import access_tip
-from .forms import CloseForm, ModerateForm, TipFilterForm, TipForm
+from .forms import CloseForm, ModerateForm, TipCategoriesForm, TipFilterForm, TipForm
 from .models import Tip
 
 MAX_BODY = 16 * 1024  # the form has no file field: anything larger is not a resident's tip
@@ -55,7 +55,7 @@ def tip_new(request: HttpRequest, municipality: Municipality) -> HttpResponse:
         else:
             messages.success(request, _("Thank you! Your tip is sent."))
             return redirect("tip_status", municipality.code, tip.public_id)
-    return _form_page(request, form, status=400)
+    return _form_page(request, form)
 
 
 def _submit(municipality: Municipality, data: dict[str, Any]) -> Tip:
@@ -72,10 +72,9 @@ def _submit(municipality: Municipality, data: dict[str, Any]) -> Tip:
     )
 
 
-def _form_page(request: HttpRequest, form: TipForm, status: int = 200) -> HttpResponse:
+def _form_page(request: HttpRequest, form: TipForm) -> HttpResponse:
     m = form.municipality
-    ctx = {"form": form, "municipality": m, "area_kind": background_kind(m)}
-    return render(request, "tips/tip_new.html", ctx, status=status)
+    return render(request, "tips/tip_new.html", {"form": form, "municipality": m})
 
 
 def _refused(request: HttpRequest, m: Municipality, message: str, status: int) -> HttpResponse:
@@ -229,3 +228,16 @@ def _bulk_reject(request: HttpRequest, access: Access) -> HttpResponse:
             request, ngettext("%(n)s tip rejected.", "%(n)s tips rejected.", n) % {"n": n}
         )
     return redirect("tip_list", access.municipality.code)
+
+
+@tenant_view("admin")
+def tip_categories(request: HttpRequest, access: Access) -> HttpResponse:
+    """The administrator chooses which categories the public form offers."""
+    data = request.POST if request.method == "POST" else None
+    form = TipCategoriesForm(data, municipality=access.municipality)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["categories"])
+        services.set_tip_categories(access.user, access.municipality, chosen)
+        messages.success(request, _("The categories of the tip form are saved."))
+        return redirect("tip_categories", access.municipality.code)
+    return render(request, "tips/tip_categories.html", {"form": form})
