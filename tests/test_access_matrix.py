@@ -23,6 +23,7 @@ from trygg.tenants.models import Organisation
 
 from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
+from .test_lagesbild import lagesbild_objects
 from .test_review import make_event
 
 REPORTER, COORDINATOR, ANALYST, STEERING, POLICE, ADMIN = (
@@ -119,6 +120,19 @@ MATRIX: dict[str, Row] = {
     "followup_evaluation": Row("POST", REVIEWERS, "followup"),
     "guard_plan": Row("GET", MEMBERS),
     "cycle_settings": Row("GET", ADMINS),
+    # The lägesbild and action plan of Lag (2023:196) (trygg.lagesbild).
+    "lagesbild_list": Row("GET", VIEWERS),
+    "lagesbild_detail": Row("GET", VIEWERS, "lagesbild"),
+    "lagesbild_edit": Row("POST", REVIEWERS, "lagesbild"),
+    "lagesbild_export": Row("GET", VIEWERS, "lagesbild"),
+    "lagesbild_adopt": Row("GET", frozenset({STEERING, COORDINATOR, ADMIN}), "lagesbild"),
+    "lagesbild_version": Row("GET", VIEWERS, "lagesbild_version"),
+    "lagesbild_problem_new": Row("GET", REVIEWERS),
+    "lagesbild_problem_edit": Row("GET", REVIEWERS, "problem"),
+    "lagesbild_plan": Row("GET", VIEWERS),
+    "lagesbild_measure_new": Row("GET", REVIEWERS),
+    "lagesbild_measure_edit": Row("GET", REVIEWERS, "measure"),
+    "lagesbild_measure_status": Row("POST", REVIEWERS, "measure"),
     # The public site.
     "public_home": Row("GET", EVERYONE),
 }
@@ -152,18 +166,22 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
     Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
     photo = Photo(event=event, content_type="image/jpeg", width=8, height=8)
     photo.image.save("p.jpg", ContentFile(buffer.getvalue()), save=True)
-    return {
-        "event": event,
-        "photo": photo,
-        "area": Area.objects.filter(municipality=sala).first(),
-        "category": Category.objects.get(municipality=sala, code="SKA"),
-        "organisation": Organisation.objects.filter(municipality=sala).first(),
-        "membership": reporter.memberships.get(),
-        "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
-        "mapping": EventTypeMapping.objects.create(
-            municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
-        ),
-    } | cycle_objects(sala, personas)
+    return (
+        {
+            "event": event,
+            "photo": photo,
+            "area": Area.objects.filter(municipality=sala).first(),
+            "category": Category.objects.get(municipality=sala, code="SKA"),
+            "organisation": Organisation.objects.filter(municipality=sala).first(),
+            "membership": reporter.memberships.get(),
+            "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
+            "mapping": EventTypeMapping.objects.create(
+                municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
+            ),
+        }
+        | cycle_objects(sala, personas)
+        | lagesbild_objects(sala)
+    )
 
 
 def objects_category(sala: Any) -> Category:
