@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .templatetags.lagesbild import number, query
+from .templatetags.lagesbild import number, query, signed
 
 
 def document_docx(ctx: dict[str, Any]) -> bytes:
@@ -64,6 +64,11 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
                 else:
                     cell.text = "–" if value is None else str(value)
 
+    def change(t: dict[str, Any]) -> str:
+        if t["no_baseline"]:
+            return "–"
+        return signed(t["change_pct"]) + ("*" if t["significant"] else "")
+
     def n(f: dict[str, Any] | None) -> str:
         return f"{number(f['value'])} [{f['id']}]" if f else "–"
 
@@ -78,11 +83,11 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
             f"{_('Registered in the period:')} {n(c['total'])}; "
             f"{_('the previous period of the same length:')} {n(c['previous'])}."
         )
-        head = [_("Category"), _("Number")]
+        head = [_("Category"), _("Number"), _("Previous period"), _("Change")]
         figure_table(
             _("Police-reported crime per category"),
             head,
-            [[r["label"], r["n"]] for r in c["categories"]],
+            [[r["label"], r["n"], r["previous"], change(r["trend"])] for r in c["categories"]],
         )
         figure_table(
             _("The areas with the most police-reported crime"),

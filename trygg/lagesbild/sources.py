@@ -43,7 +43,8 @@ def trend(current: int, previous: int) -> dict[str, Any]:
     return {
         "change_pct": None if c.change_pct is None else round(c.change_pct),
         "p": round(c.p, 3),
-        "significant": c.p < 0.05,
+        "significant": c.p < 0.05 and previous > 0,
+        "no_baseline": previous == 0,
     }
 
 
@@ -97,10 +98,25 @@ def police_crime_section(
         ((sum(by_code[c] for c in cs), name, sorted(cs)) for name, cs in by_category.items()),
         reverse=True,
     )
-    category_rows = [
-        {"label": name, "n": add(n, name, span | {"crime_code__in": cs})}
-        for n, name, cs in categories
-    ]
+    p_span = {"registered__gte": p_start.isoformat(), "registered__lte": p_end.isoformat()}
+    p_label = period_label(p_start, p_end)
+    before_by_code = dict(
+        PoliceCrime.objects.filter(municipality=m, registered__gte=p_start, registered__lte=p_end)
+        .values_list("crime_code")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    category_rows = []
+    for n, name, cs in categories:
+        earlier = sum(before_by_code.get(c, 0) for c in cs)
+        category_rows.append(
+            {
+                "label": name,
+                "n": add(n, name, span | {"crime_code__in": cs}),
+                "previous": add(earlier, name, p_span | {"crime_code__in": cs}, p_label),
+                "trend": trend(n, earlier),
+            }
+        )
     by_area = crimes.values_list("area_id").annotate(n=Sum("count")).order_by("-n")
     names = {a.pk: a.label for a in Area.objects.filter(municipality=m)}
     area_rows = [
