@@ -3,6 +3,7 @@ the demo's actions and decisions, and a lägesbild for the last two years with e
 people write; Falun gets a draft only, to show its real police data. Idempotent."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,8 +34,8 @@ PROBLEMS = (
         "platsen och styr belysning och röjning.",
         "causes": "Platsen ger skydd mot insyn och saknar kvällsaktivitet; samlingarna flyttar "
         "mellan parken och resecentrum när polisen är närvarande.",
-        "data_gaps": "Inga polisanmälda brott per DeSO för Sala; trygghetsvandringens resultat "
-        "saknas i underlaget.",
+        "data_gaps": "Polisanmälda brott finns bara per DeSO, inte per plats i parken; "
+        "trygghetsvandringens resultat saknas i underlaget.",
     },
     {
         "title": "Berusning och ordningsstörningar vid Stora torget och resecentrum",
@@ -179,3 +180,115 @@ def load_lagesbild_demo(sala: Municipality, today: date | None = None) -> bool:
     if falun and not Lagesbild.objects.filter(municipality=falun).exists():
         Lagesbild.objects.create(municipality=falun, start=start, end=end)
     return True
+
+
+# Sala's police-reported crime per DeSO is not open data: the demo makes a synthetic delivery
+# in the police's format, weighted by where the EST reports are, and says so in its file name.
+SYNTHETIC_CRIMES = "brott_per_deso_sala_1981_syntetisk.csv"
+# (crime code, crimes per month in the whole kommun)
+CRIME_RATES = (
+    ("1209", 14),
+    ("1212", 10),
+    ("5010", 18),
+    ("5011", 12),
+    ("853", 16),
+    ("880", 14),
+    ("357", 6),
+    ("9459", 4),
+    ("3853", 8),
+)
+HEADER = (
+    "LPO/Sektion nivå 4 brottsplats",
+    "Län",
+    "Kommunnamn",
+    "Kommunkod",
+    "desokod",
+    "Brottskod",
+    "Brottskod text",
+    "Inskr år",
+    "Inskr årmånad",
+    "Inskrivningsdatum",
+    "Brottsdatum från",
+    "Brottsdatum till",
+    "antal_brott",
+    "kallfil",
+    "regsonamn",
+)
+
+
+def synthetic_crime_rows(sala: Municipality, today: date) -> list[tuple[Any, ...]]:
+    """Four years of monthly counts per DeSO and crime code, reproducible (seeded)."""
+    import numpy as np
+    from django.db.models import Count
+
+    from trygg.police.codes import shipped
+
+    areas = list(
+        Area.objects.filter(municipality=sala, kind=Area.Kind.DESO)
+        .annotate(n=Count("events"))
+        .order_by("code")
+    )
+    if not areas:
+        return []
+    weights = np.array([a.n + 2.0 for a in areas])
+    weights /= weights.sum()
+    rng = np.random.default_rng(1981)
+    names = shipped()
+    rows = []
+    month = date(today.year - 4, today.month, 1)
+    while month <= today:
+        for code, rate in CRIME_RATES:
+            counts = rng.multinomial(rng.poisson(rate), weights)
+            for area, n in zip(areas, counts, strict=True):
+                if not n:
+                    continue
+                day = min(month + timedelta(days=int(rng.integers(0, 28))), today)
+                text = names[code].name if code in names else code
+                rows.append(
+                    (
+                        "LPO Sala",
+                        "Västmanland",
+                        "Sala",
+                        "1981",
+                        area.code,
+                        code,
+                        text,
+                        day.year,
+                        f"{day:%Y%m}",
+                        day.isoformat(),
+                        day.isoformat(),
+                        day.isoformat(),
+                        int(n),
+                        SYNTHETIC_CRIMES,
+                        "",
+                    )
+                )
+        month = (month + timedelta(days=32)).replace(day=1)
+    return rows
+
+
+def load_synthetic_crimes(sala: Municipality, stdout: Any, today: date | None = None) -> None:
+    """Import the synthetic delivery once (idempotent, like the other demo imports)."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from trygg.imports.engine import run_import
+    from trygg.imports.kommuner import Targets
+    from trygg.imports.models import ImportBatch
+
+    if ImportBatch.objects.filter(municipality=sala, file_name=SYNTHETIC_CRIMES).exists():
+        return
+    rows = synthetic_crime_rows(sala, today or timezone.localdate())
+    if not rows:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / SYNTHETIC_CRIMES
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(HEADER)
+            writer.writerows(rows)
+        outcome = run_import(
+            path, source="police-crimes", targets=Targets([sala]), name=SYNTHETIC_CRIMES
+        )
+    stdout.write(f"Sala: synthetic police-reported crime per DeSO: {outcome.counts}")

@@ -66,7 +66,7 @@ def build_snapshot(
     snapshot: dict[str, Any] = {
         "municipality": {"code": m.code, "name": m.name},
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "generated": timezone.now().isoformat(timespec="minutes"),
+        "generated": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         "lagesbild_id": lagesbild.pk if lagesbild else None,
         "texts": {name: getattr(lagesbild, name, "") if lagesbild else "" for name in TEXTS},
         "sections": sections,
@@ -99,6 +99,7 @@ def _problem(m: Municipality, p: Problem, start: date, end: date, ledger: Ledger
         "data_gaps": p.data_gaps,
         "has_cause_analysis": p.has_cause_analysis,
         "development": sources.problem_development(m, p, start, end, ledger),
+        "crimes": sources.problem_crimes(m, p, start, end, ledger),
     }
 
 

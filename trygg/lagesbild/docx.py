@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .templatetags.lagesbild import number, query, signed
 
@@ -83,7 +84,12 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
             f"{_('Registered in the period:')} {n(c['total'])}; "
             f"{_('the previous period of the same length:')} {n(c['previous'])}."
         )
-        head = [_("Category"), _("Number"), _("Previous period"), _("Change")]
+        head = [
+            _("Category"),
+            _("Number"),
+            _("Previous period"),
+            pgettext("a table column: the change in per cent", "Change"),
+        ]
         figure_table(
             _("Police-reported crime per category"),
             head,
@@ -222,6 +228,18 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
                 ]
             )
         )
+        if pr["crimes"]:
+            crimes = pr["crimes"]
+            doc.add_paragraph(
+                " ".join(
+                    [
+                        _("Police-reported crime of the problem's types in its areas:"),
+                        n(crimes["current"]) + ",",
+                        _("the previous period"),
+                        n(crimes["previous"]) + ".",
+                    ]
+                )
+            )
         figure_table(
             _("Cause analysis (the problem-analysis triangle)"),
             [_("Part"), _("Analysis")],

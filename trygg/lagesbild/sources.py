@@ -389,3 +389,41 @@ def problem_development(
         )
     out["trend"] = trend(out["current"]["value"], out["previous"]["value"])
     return out
+
+
+def problem_crimes(
+    m: Municipality, problem: Any, start: date, end: date, ledger: Ledger
+) -> dict[str, Any] | None:
+    """Police-reported crime of the problem's crime types in its areas, against the previous
+    period; None without areas or crime data."""
+    area_ids = sorted(a.pk for a in problem.areas.all())
+    rows = PoliceCrime.objects.filter(municipality=m, area_id__in=area_ids)
+    if not area_ids or not rows.exists():
+        return None
+    key = CrimeKey.of(m)
+    present = set(rows.values_list("crime_code", flat=True).distinct().order_by())
+    types = set(problem.crime_type_names())
+    codes = sorted(
+        c
+        for c in present
+        if key.is_crime(c)
+        and (not types or {key.group_of(c, "category"), key.group_of(c, "detail")} & types)
+    )
+    lookups = {"municipality_id": m.pk, "area_id__in": area_ids, "crime_code__in": codes}
+    p_start, p_end = previous_period(start, end)
+    out: dict[str, Any] = {}
+    for name, (s, e) in (("current", (start, end)), ("previous", (p_start, p_end))):
+        span = {"registered__gte": s.isoformat(), "registered__lte": e.isoformat()}
+        found = PoliceCrime.objects.filter(**lookups, **span)
+        out[name] = ledger.add(
+            found.aggregate(n=Sum("count"))["n"] or 0,
+            f"{problem.title}: {_('police-reported crimes')}",
+            dataset=_("Police-reported crime per DeSO (the police's delivery)"),
+            model="police.PoliceCrime",
+            filter=lookups | span,
+            aggregate="sum:count",
+            batches=batches_of(found),
+            period=period_label(s, e),
+        )
+    out["trend"] = trend(out["current"]["value"], out["previous"]["value"])
+    return out
