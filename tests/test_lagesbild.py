@@ -312,3 +312,21 @@ def test_the_cli_verb_maps_to_the_command(data, tmp_path):
         ]
     )
     assert out.read_text().startswith("<!DOCTYPE html>") or "<html" in out.read_text()
+
+
+def test_the_demo_document_is_complete_but_for_what_people_must_still_do(db):
+    call_command("demo", stdout=io.StringIO(), stderr=io.StringIO())
+    lagesbild = Lagesbild.objects.get(municipality__code="1981")
+    html, snapshot = html_of(lagesbild)
+    missing = {i["key"] for i in document.context(snapshot)["missing"]}
+    # Sala's Brå file has no county or NTU figures; surveys and walks are not wired in yet;
+    # the adoption is the kommun's own act.
+    assert missing == {"reference", "ntu", "dialogue", "walks", "biennial", "adopted"}
+    assert all(p["has_cause_analysis"] for p in snapshot["problems"])
+    assert all(
+        any(m["problem_id"] == p["id"] for m in snapshot["plan"]) for p in snapshot["problems"]
+    )
+    assert any(m["action"] for m in snapshot["plan"])
+    for figure in snapshot["figures"]:
+        assert compute(figure) == pytest.approx(figure["value"]), figure
+    assert len(FIGURE.findall(html)) > 50

@@ -12,6 +12,7 @@ from shapely.geometry import Point, shape
 from trygg.areas.models import Area, Place
 from trygg.audit.services import record
 from trygg.cycle.models import Action
+from trygg.police.models import PoliceCrime
 from trygg.tenants.models import Municipality, Organisation
 
 from .document import default_period
@@ -275,9 +276,8 @@ def load_synthetic_crimes(sala: Municipality, stdout: Any, today: date | None = 
 
     from trygg.imports.engine import run_import
     from trygg.imports.kommuner import Targets
-    from trygg.imports.models import ImportBatch
 
-    if ImportBatch.objects.filter(municipality=sala, file_name=SYNTHETIC_CRIMES).exists():
+    if PoliceCrime.objects.filter(municipality=sala, batch__file_name=SYNTHETIC_CRIMES).exists():
         return
     rows = synthetic_crime_rows(sala, today or timezone.localdate())
     if not rows:
@@ -292,3 +292,8 @@ def load_synthetic_crimes(sala: Municipality, stdout: Any, today: date | None = 
             path, source="police-crimes", targets=Targets([sala]), name=SYNTHETIC_CRIMES
         )
     stdout.write(f"Sala: synthetic police-reported crime per DeSO: {outcome.counts}")
+
+
+def remove_synthetic_crimes(m: Municipality) -> None:
+    """`trygg demo --reset`: the synthetic delivery goes with the areas it refers to."""
+    PoliceCrime.objects.filter(municipality=m, batch__file_name=SYNTHETIC_CRIMES).delete()

@@ -10,10 +10,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from shapely.geometry import shape
 
+from trygg.areas.geo import SWEREF99TM, WGS84, reproject
 from trygg.areas.models import Area
 from trygg.cycle.models import DirectionDecision, FollowUp
 from trygg.documents import area_map_svg, bar_chart_svg, html_to_pdf
+from trygg.documents.maps import Box
 from trygg.tenants.models import Municipality
 
 from . import checklist, images, sources
@@ -175,7 +178,31 @@ def _graphics(m: Municipality, snapshot: dict[str, Any]) -> dict[str, Any]:
         out["svg"]["map"] = area_map_svg(features, width=640, height=460, title=title)
         out["png"]["map"] = base64.b64encode(images.area_map_png(features)).decode()
         out["titles"]["map"] = title
+    extent = _problem_extent(m, snapshot)
+    if features and extent:
+        title = _("The priority problems' areas, closer")
+        svg = area_map_svg(features, width=640, height=460, extent=extent, title=title)
+        png = images.area_map_png(features, extent=extent)
+        out["svg"]["map_detail"] = svg
+        out["png"]["map_detail"] = base64.b64encode(png).decode()
+        out["titles"]["map_detail"] = title
     return out
+
+
+def _problem_extent(m: Municipality, snapshot: dict[str, Any]) -> Box | None:
+    """The SWEREF box around the problems' areas, with a margin of half its size."""
+    ids = {a for p in snapshot["problems"] for a in p["area_ids"]}
+    geoms = [
+        reproject(shape(a.geometry), WGS84, SWEREF99TM)
+        for a in Area.objects.filter(municipality=m, pk__in=ids)
+        if a.geometry
+    ]
+    if not geoms:
+        return None
+    minx, miny = min(g.bounds[0] for g in geoms), min(g.bounds[1] for g in geoms)
+    maxx, maxy = max(g.bounds[2] for g in geoms), max(g.bounds[3] for g in geoms)
+    pad = max(maxx - minx, maxy - miny, 500.0) / 2
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
 
 
 def _map_features(m: Municipality, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
@@ -185,11 +212,14 @@ def _map_features(m: Municipality, snapshot: dict[str, Any]) -> list[dict[str, A
     est = snapshot["sections"]["est"]
     counts = est["by_area"] if est else {}
     peak = max([*counts.values(), 1])
-    problem_of = {a: p["position"] for p in snapshot["problems"] for a in p["area_ids"]}
+    problems_of: dict[int, list[str]] = {}
+    for p in snapshot["problems"]:
+        for a in p["area_ids"]:
+            problems_of.setdefault(a, []).append(f"P{p['position']}")
     features = []
     for area in areas:
-        if area.pk in problem_of:
-            fill, label = PROBLEM_FILL, f"P{problem_of[area.pk]}"
+        if area.pk in problems_of:
+            fill, label = PROBLEM_FILL, " ".join(problems_of[area.pk])
         else:
             fill, label = _shade(counts.get(str(area.pk), 0) / peak), ""
         features.append({"geometry": area.geometry, "properties": {"fill": fill, "label": label}})

@@ -150,6 +150,7 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
         )
         picture("est_months")
     picture("map")
+    picture("map_detail")
     doc.add_heading("1.4 " + _("Consequences"), level=2)
     text(
         texts["consequences"],
@@ -157,6 +158,7 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
     )
 
     doc.add_heading("2. " + _("Other relevant information"), level=1)
+    number_of = {"surveys": "2.2", "walks": "2.3"}
     doc.add_heading("2.1 " + _("Safety survey (NTU)"), level=2)
     ntu = sections["ntu"]
     if ntu:
@@ -183,7 +185,7 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
         ),
         ("walks", _("Safety walks"), _("No safety-walk findings for the period: a data gap.")),
     ):
-        doc.add_heading(title, level=2)
+        doc.add_heading(f"{number_of[key]} {title}", level=2)
         section = sections[key]
         if section:
             for r in section["rows"]:

@@ -45,7 +45,11 @@ def bar_chart_png(
 
 
 def area_map_png(
-    features: Sequence[Mapping[str, Any]], *, width: int = 960, height: int = 720
+    features: Sequence[Mapping[str, Any]],
+    *,
+    width: int = 960,
+    height: int = 720,
+    extent: tuple[float, ...] | None = None,
 ) -> bytes:
     """Areas (WGS84 GeoJSON features with a "fill" "#rrggbb" property) drawn north up."""
     geoms = [
@@ -57,10 +61,12 @@ def area_map_png(
     if not geoms:
         return _png(image)
     draw = ImageDraw.Draw(image)
-    minx = min(g.bounds[0] for g, _p in geoms)
-    miny = min(g.bounds[1] for g, _p in geoms)
-    maxx = max(g.bounds[2] for g, _p in geoms)
-    maxy = max(g.bounds[3] for g, _p in geoms)
+    minx, miny, maxx, maxy = extent or (
+        min(g.bounds[0] for g, _p in geoms),
+        min(g.bounds[1] for g, _p in geoms),
+        max(g.bounds[2] for g, _p in geoms),
+        max(g.bounds[3] for g, _p in geoms),
+    )
     margin = 12
     scale = min(
         (width - 2 * margin) / max(maxx - minx, 1), (height - 2 * margin) / max(maxy - miny, 1)
@@ -76,4 +82,16 @@ def area_map_png(
                 continue
             ring = [xy(x, y) for x, y in polygon.exterior.coords]
             draw.polygon(ring, fill=fill, outline=(68, 81, 94))
+    for geom, props in geoms:
+        if props.get("label") and not geom.is_empty:
+            point = geom.representative_point()
+            draw.text(
+                xy(point.x, point.y),
+                str(props["label"]),
+                fill=INK,
+                anchor="mm",
+                font_size=20,
+                stroke_width=3,
+                stroke_fill="white",
+            )
     return _png(image)
