@@ -345,6 +345,10 @@ def survey_section(
     """The citizen dialogue's survey results (trygg.surveys `public_results`), when wired in.
 
     The lead wires this to `trygg.surveys` after merging; until then: no data (a data gap).
+    Return None when there is nothing for the period, else {"rows": [{"label": str, "n":
+    ledger.add(value, label, dataset=..., model="surveys.<Model>", filter={...},
+    aggregate="count" | "sum:<field>" | "value", period=...)}]}: each number registered with
+    the query that computes it again, so that tests/test_lagesbild.py can check it.
     """
     return None
 
@@ -353,6 +357,7 @@ def walk_section(m: Municipality, start: date, end: date, ledger: Ledger) -> dic
     """The safety walks' findings (trygg.walks `walk_findings_summary`), when wired in.
 
     The lead wires this to `trygg.walks` after merging; until then: no data (a data gap).
+    Same shape as `survey_section`: None, or {"rows": [{"label": str, "n": ledger.add(...)}]}.
     """
     return None
 
