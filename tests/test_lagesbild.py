@@ -207,6 +207,8 @@ def test_adoption_freezes_the_version(data, personas, login, sala):
     assert zipfile.is_zipfile(io.BytesIO(bytes(version.docx)))
     assert "Kommunfullmäktige" in version.html
     frozen_html, frozen_pdf = version.html, bytes(version.pdf)
+    page = client.get(reverse("lagesbild_detail", args=["1981", lagesbild.pk])).content.decode()
+    assert 'data-check="adopted" data-done="1"' in page
     # Later data and texts change the current document, never the adopted version.
     for _ in range(3):
         make_event(sala, "SKA", at=at(date(2025, 1, 10)))

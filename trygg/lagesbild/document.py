@@ -80,6 +80,13 @@ def build_snapshot(
         "last_adopted": last.isoformat() if last else None,
         "figures": ledger.as_list(),
     }
+    latest = lagesbild.versions.first() if lagesbild else None
+    if latest and lagesbild and lagesbild.status == Lagesbild.Status.ADOPTED:
+        snapshot["adopted"] = {
+            "by": latest.adopted_by,
+            "on": latest.adopted_on.isoformat(),
+            "number": latest.number,
+        }
     snapshot["graphics"] = _graphics(m, snapshot)
     return snapshot
 
