@@ -34,6 +34,7 @@ from trygg.tips.services import submit_tip
 
 from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
+from .test_lagesbild import lagesbild_objects
 from .test_review import make_event
 
 REPORTER, COORDINATOR, ANALYST, STEERING, POLICE, ADMIN = (
@@ -131,6 +132,19 @@ MATRIX: dict[str, Row] = {
     "followup_evaluation": Row("POST", REVIEWERS, "followup"),
     "guard_plan": Row("GET", MEMBERS),
     "cycle_settings": Row("GET", ADMINS),
+    # The lägesbild and action plan of Lag (2023:196) (trygg.lagesbild).
+    "lagesbild_list": Row("GET", VIEWERS),
+    "lagesbild_detail": Row("GET", VIEWERS, "lagesbild"),
+    "lagesbild_edit": Row("POST", REVIEWERS, "lagesbild"),
+    "lagesbild_export": Row("GET", VIEWERS, "lagesbild"),
+    "lagesbild_adopt": Row("GET", frozenset({STEERING, COORDINATOR, ADMIN}), "lagesbild"),
+    "lagesbild_version": Row("GET", VIEWERS, "lagesbild_version"),
+    "lagesbild_problem_new": Row("GET", REVIEWERS),
+    "lagesbild_problem_edit": Row("GET", REVIEWERS, "problem"),
+    "lagesbild_plan": Row("GET", VIEWERS),
+    "lagesbild_measure_new": Row("GET", REVIEWERS),
+    "lagesbild_measure_edit": Row("GET", REVIEWERS, "measure"),
+    "lagesbild_measure_status": Row("POST", REVIEWERS, "measure"),
     # The public site.
     "public_home": Row("GET", EVERYONE),
     # Citizen tips (trygg.tips): the public form and status page, the staff's queue.
@@ -201,6 +215,7 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
         }
         | cycle_objects(sala, personas)
         | tip_objects(sala)
+        | lagesbild_objects(sala)
     )
 
 

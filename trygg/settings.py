@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "trygg.cycle",
     "trygg.tips",
     "trygg.api",
+    "trygg.lagesbild",
     "trygg.demo",
 ]
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.api.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("trygg.api.urls_open311")),
+    path("k/<str:code>/", include("trygg.lagesbild.urls")),
 ]

@@ -286,7 +286,15 @@ def _remove(m: Municipality) -> None:
 def _remove_cycle(m: Municipality) -> None:
     """The EST cycle's and pictures' records first: they refer to organisations and events."""
     from trygg.cycle import models as cycle
+    from trygg.lagesbild.demo import remove_synthetic_crimes
+    from trygg.lagesbild.models import Lagesbild, PlanMeasure, Problem
     from trygg.picture.models import WeeklyPicture
+
+    # The lägesbild's adopted versions are kept: a reset leaves a municipality that has any.
+    remove_synthetic_crimes(m)
+    PlanMeasure.objects.filter(municipality=m).delete()
+    Problem.objects.filter(municipality=m).delete()
+    Lagesbild.objects.filter(municipality=m, versions__isnull=True).delete()
 
     for model in (
         cycle.FollowUp,

@@ -10,6 +10,7 @@ from trygg.areas.management.importing import RawStream
 from trygg.cycle.demo import load_cycle_demo
 from trygg.demo import loader
 from trygg.demo.scenario import PASSWORD, SCENARIOS
+from trygg.lagesbild.demo import load_lagesbild_demo, load_synthetic_crimes
 from trygg.police.demo import ACCOUNTS as FALUN_ACCOUNTS
 from trygg.police.demo import ORGANISATIONS as FALUN_ORGANISATIONS
 from trygg.police.demo import load_falun, load_police_extras
@@ -55,6 +56,11 @@ class Command(BaseCommand):
             load_falun(self.stdout)
         with transaction.atomic():
             load_police_extras(self.stdout)
+        sala = Municipality.objects.get(code="1981")
+        with transaction.atomic():
+            load_synthetic_crimes(sala, self.stdout)
+        if load_lagesbild_demo(sala):
+            self.stdout.write("Sala: priority problems, action plan and lägesbild.")
 
     @transaction.atomic
     def load(self) -> None:
