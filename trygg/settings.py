@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trygg.picture",
     "trygg.cycle",
     "trygg.demo",
+    "trygg.backups",
 ]
 
 MIDDLEWARE = [

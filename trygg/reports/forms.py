@@ -157,6 +157,8 @@ class EventForm(forms.Form):
 
     def clean_place(self) -> Place | None:
         name = self.cleaned_data["place"]
+        if not name:
+            return None
         return Place.objects.filter(municipality=self.municipality, name=name, active=True).first()
 
     def clean(self) -> dict[str, Any]:
