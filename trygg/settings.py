@@ -139,6 +139,8 @@ for _dir in (STATIC_ROOT, MEDIA_ROOT):
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 TRYGG_MAX_PHOTO_BYTES = envint("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+# An import file, once uncompressed, is read up to this size (a gzip bomb stops there).
+TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES", 4 << 30)
 
 # Base map tiles: with no URL configured (offline), maps show the area polygons as background.
 TRYGG_TILE_URL = os.environ.get("TRYGG_TILE_URL", "")

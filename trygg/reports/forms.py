@@ -244,6 +244,7 @@ EventFormSet = cast(
         validate_min=True,
         max_num=MAX_EVENTS,
         validate_max=True,
+        absolute_max=MAX_EVENTS,  # a form claiming more events builds no more than this
         can_delete=True,
     ),
 )
