@@ -38,9 +38,8 @@ def test_the_outsider_gets_the_same_404_as_for_a_kommun_that_does_not_exist(
     client = english(login(personas["outsider"]))
     foreign = friendly(client.get("/k/1981/report/new/"), 404, "Page not found")
     missing = friendly(client.get("/k/9999/report/new/"), 404, "Page not found")
-    token = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF token of the language form differs
-    same = token.sub("", foreign).replace("/k/1981/", "/k/9999/")
-    assert same == token.sub("", missing)
+    assert foreign == missing
+    assert "1981" not in foreign and "Sala" not in foreign
 
 
 def test_a_role_without_the_capability_gets_the_friendly_403(
