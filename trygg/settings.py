@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "trygg.api",
     "trygg.lagesbild",
     "trygg.demo",
+    "trygg.backups",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,8 @@ TRYGG_API_MAX_BODY = envint("TRYGG_API_MAX_BODY", 64 * 1024)
 TRYGG_API_WRITE_RATE = (envint("TRYGG_API_WRITE_LIMIT", 60), envint("TRYGG_API_WRITE_PER", 60))
 NINJA_PAGINATION_CLASS = "trygg.api.filters.Page"
 TRYGG_MAX_PHOTO_BYTES = envint("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+# An import file, once uncompressed, is read up to this size (a gzip bomb stops there).
+TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES", 4 << 30)
 
 # Base map tiles: with no URL configured (offline), maps show the area polygons as background.
 TRYGG_TILE_URL = os.environ.get("TRYGG_TILE_URL", "")

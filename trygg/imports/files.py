@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 CHUNK = 1 << 18
@@ -200,15 +202,26 @@ class _Scan:
         return "latin-1" if self.cp1252_undefined else "cp1252"
 
 
+def max_uncompressed_bytes() -> int:
+    """The largest file an import reads, once uncompressed: a gzip bomb stops here."""
+    return int(getattr(settings, "TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES", 4 << 30))
+
+
 def inspect(path: Path, name: str | None = None) -> FileInfo:
     """Check the whole file and describe it; `Rejected` when it cannot be read as text."""
     info = FileInfo(path=Path(path), name=name or Path(path).name)
     scan = _Scan()
+    limit = max_uncompressed_bytes()
     with open_binary(info.path) as stream:
         info.compressed = isinstance(stream, gzip.GzipFile)
         try:
             while chunk := stream.read(CHUNK):
                 scan.feed(chunk)
+                if scan.size > limit:
+                    raise Rejected(
+                        _("The file is larger than %(size)s when uncompressed.")
+                        % {"size": filesizeformat(limit)}
+                    )
         except (EOFError, gzip.BadGzipFile, zlib.error) as e:
             raise Rejected(
                 _("The compressed file is damaged or truncated (%(error)s).") % {"error": e}

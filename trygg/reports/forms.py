@@ -157,6 +157,8 @@ class EventForm(forms.Form):
 
     def clean_place(self) -> Place | None:
         name = self.cleaned_data["place"]
+        if not name:
+            return None
         return Place.objects.filter(municipality=self.municipality, name=name, active=True).first()
 
     def clean(self) -> dict[str, Any]:
@@ -242,6 +244,7 @@ EventFormSet = cast(
         validate_min=True,
         max_num=MAX_EVENTS,
         validate_max=True,
+        absolute_max=MAX_EVENTS,  # a form claiming more events builds no more than this
         can_delete=True,
     ),
 )

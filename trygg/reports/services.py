@@ -79,10 +79,10 @@ def check_categories(
 ) -> None:
     if category.municipality_id != municipality.pk or not category.active or category.parent_id:
         raise ValidationError({"category": _("Category: choose one of the list.")})
-    subs = category.children.filter(active=True)
-    if subcategory is None and subs.exists():
+    subs = set(category.children.filter(active=True).values_list("pk", flat=True))
+    if subcategory is None and subs:
         raise ValidationError({"subcategory": _("More precisely: choose one of the list.")})
-    if subcategory is not None and not subs.filter(pk=subcategory.pk).exists():
+    if subcategory is not None and subcategory.pk not in subs:
         raise ValidationError(
             {"subcategory": _("More precisely: the choice does not belong to the category.")}
         )

@@ -56,8 +56,8 @@ def report_new(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def _saved_message(report: Report) -> str:
-    events = list(report.events.all())
-    outside = sum(e.outside_areas for e in events)
+    events = list(report.events.values_list("outside_areas", flat=True))
+    outside = sum(events)
     message = ngettext(
         "Thank you! Your report with %(n)s event is saved.",
         "Thank you! Your report with %(n)s events is saved.",

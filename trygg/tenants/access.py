@@ -49,7 +49,9 @@ class Access:
 
 
 def memberships_of(user: Any) -> Any:
-    return Membership.objects.active().filter(user=user).select_related("organisation")
+    return (
+        Membership.objects.active().filter(user=user).select_related("organisation__municipality")
+    )
 
 
 def access_municipality(user: Any, code: str) -> Access:

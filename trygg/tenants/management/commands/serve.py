@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from trygg.settings import envbool
+
 
 class Command(BaseCommand):
     help = "Serve Trygg with gunicorn (migrating the database first)."
@@ -27,8 +29,10 @@ class Command(BaseCommand):
             "--bind", f"{options['host']}:{options['port']}",
             "--workers", str(options["workers"]),
             "--threads", str(options["threads"]),
-            "--access-logfile", "-",
+            "--worker-class", "gthread",
         ]  # fmt: skip
+        if envbool("ACCESS_LOG", "1"):
+            argv += ["--access-logfile", "-"]
         os.execv(sys.executable, argv)  # noqa: S606
 
 
