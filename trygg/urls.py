@@ -20,4 +20,5 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.bra.urls")),
     path("k/<str:code>/", include("trygg.picture.urls")),
     path("k/<str:code>/", include("trygg.cycle.urls")),
+    path("k/<str:code>/", include("trygg.walks.urls")),
 ]
