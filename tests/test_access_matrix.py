@@ -24,6 +24,7 @@ from trygg.tenants.models import Organisation
 from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
 from .test_review import make_event
+from .test_walks import make_walk
 
 REPORTER, COORDINATOR, ANALYST, STEERING, POLICE, ADMIN = (
     "reporter", "coordinator", "analyst", "steering", "police", "admin",
@@ -119,6 +120,15 @@ MATRIX: dict[str, Row] = {
     "followup_evaluation": Row("POST", REVIEWERS, "followup"),
     "guard_plan": Row("GET", MEMBERS),
     "cycle_settings": Row("GET", ADMINS),
+    # Safety walks (trygg.walks): the reporter's and the police's organisations take part.
+    "walk_list": Row("GET", MEMBERS),  # a reporter sees only walks their organisation joins
+    "walk_new": Row("GET", REVIEWERS),
+    "walk_detail": Row("GET", VIEWERS, "walk"),
+    "walk_edit": Row("GET", REVIEWERS, "walk"),
+    "walk_action": Row("POST", REVIEWERS, "walk"),
+    "walk_mode": Row("GET", REPORTING, "walk"),
+    "walk_finding": Row("POST", REPORTING, "walk"),
+    "walk_protocol": Row("GET", VIEWERS, "walk"),
     # The public site.
     "public_home": Row("GET", EVERYONE),
 }
@@ -162,6 +172,9 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
         "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
         "mapping": EventTypeMapping.objects.create(
             municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
+        ),
+        "walk": make_walk(
+            sala, [personas[p].memberships.get().organisation for p in (REPORTER, POLICE)]
         ),
     } | cycle_objects(sala, personas)
 

@@ -164,7 +164,8 @@ def _walk_mode(request: HttpRequest, access: Access, walk: SafetyWalk, form: Any
         "route": walk.route,
         "js_text": _js_text(),
     }
-    return render(request, "walks/walk_mode.html", ctx, status=400 if form.errors else 200)
+    # Errors come back with 200, like the other forms; walk mode's script gets JSON and a 400.
+    return render(request, "walks/walk_mode.html", ctx)
 
 
 def _js_text() -> dict[str, str]:
