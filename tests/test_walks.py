@@ -152,7 +152,11 @@ def test_it_edits_a_walk_without_a_map(sala, personas, login, walk):
         ({"route": '{"type": "Point", "coordinates": [16.6, 59.9]}'}, "Route: draw a line"),
         ({"route": "not json"}, "Route: draw a line"),
         (
-            {"route": json.dumps({"type": "LineString", "coordinates": [[2.3, 48.8], [2.4, 48.9]]})},
+            {
+                "route": json.dumps(
+                    {"type": "LineString", "coordinates": [[2.3, 48.8], [2.4, 48.9]]}
+                )
+            },
             "Route: every point must be in Sweden",
         ),
         ({"route_description": "Vi går förbi Anna, 070-123 45 67."}, "possible personal data"),

@@ -8,9 +8,11 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from shapely.geometry import box as box_shape
 from shapely.geometry import shape
 
 from trygg.areas.geo import SWEREF99TM, WGS84, reproject, to_sweref
+from trygg.areas.models import Area
 from trygg.documents.maps import _Frame
 
 from .models import Finding, SafetyWalk
@@ -37,9 +39,7 @@ def route_map_svg(
     """The walk's area (if any), its route as a line and its findings as numbered circles."""
     route = [tuple(xy) for xy in walk.route_sweref or []]
     spots = [(p["n"], *to_sweref(p["lon"], p["lat"])) for p in points]
-    area = None
-    if walk.area and walk.area.geometry:
-        area = reproject(shape(walk.area.geometry), WGS84, SWEREF99TM)
+    area = _metric(walk.area) if walk.area else None
     xs = [x for x, _ in route] + [x for _, x, _ in spots]
     ys = [y for _, y in route] + [y for _, _, y in spots]
     if not xs and area is not None:
@@ -50,12 +50,17 @@ def route_map_svg(
         return ""
     box = (minx - MARGIN_M, miny - MARGIN_M, maxx + MARGIN_M, maxy + MARGIN_M)
     frame = _Frame(box, width, height)
+    clip = f"walk-clip-{walk.pk}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" font-family="sans-serif">',
         f"<title>{escape(str(walk))}</title>",
+        f'<clipPath id="{clip}"><rect width="{width}" height="{height}"/></clipPath>',
         f'<rect width="{width}" height="{height}" fill="#f4f6f8"/>',
+        f'<g clip-path="url(#{clip})">',
     ]
+    for other in _neighbours(walk, box):
+        out.append(_area_path(frame, other, fill="#ffffff"))
     if area is not None:
         out.append(_area_path(frame, area))
     if len(route) >= 2:
@@ -73,11 +78,24 @@ def route_map_svg(
             f'text-anchor="middle" fill="#ffffff">{n}</text>'
         )
     out.append(_scale(frame, width, height))
-    out.append("</svg>")
+    out.append("</g></svg>")
     return "".join(out)
 
 
-def _area_path(frame: _Frame, geom: Any) -> str:
+def _metric(area: Any) -> Any:
+    return reproject(shape(area.geometry), WGS84, SWEREF99TM) if area.geometry else None
+
+
+def _neighbours(walk: SafetyWalk, box: tuple[float, float, float, float]) -> list[Any]:
+    """The municipality's areas of the walk's kind (DeSO by default) that reach into the map."""
+    kind = walk.area.kind if walk.area else Area.Kind.DESO
+    areas = Area.objects.filter(municipality=walk.municipality, kind=kind)
+    view = box_shape(*box)
+    geoms = [_metric(a) for a in areas if a.pk != walk.area_id]
+    return [g for g in geoms if g is not None and g.intersects(view)]
+
+
+def _area_path(frame: _Frame, geom: Any, fill: str = "#dbe7f3") -> str:
     parts = []
     for polygon in getattr(geom, "geoms", [geom]):
         if polygon.geom_type != "Polygon":
@@ -85,7 +103,7 @@ def _area_path(frame: _Frame, geom: Any) -> str:
         pts = [frame.xy(x, y) for x, y in polygon.exterior.coords]
         parts.append("M" + "L".join(f"{px:.1f},{py:.1f}" for px, py in pts) + "Z")
     return (
-        f'<path d="{"".join(parts)}" fill="#dbe7f3" fill-opacity="0.5" stroke="#44515e" '
+        f'<path d="{"".join(parts)}" fill="{fill}" fill-opacity="0.6" stroke="#44515e" '
         'stroke-width="0.8"/>'
     )
 

@@ -186,10 +186,17 @@ class FindingChoice(forms.ModelChoiceField):
 class AgreedActionForm(forms.Form):
     title = forms.CharField(label=_("What"), max_length=200)
     responsible_organisation = forms.ModelChoiceField(
-        label=_("Responsible organisation"), queryset=Organisation.objects.none()
+        label=_("Responsible organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose…"),
     )
     end = forms.DateField(label=_("Done by"), required=False, widget=DATE)
-    finding = FindingChoice(label=_("Finding"), required=False, queryset=Finding.objects.none())
+    finding = FindingChoice(
+        label=_("Finding"),
+        required=False,
+        queryset=Finding.objects.none(),
+        empty_label=_("None in particular"),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
