@@ -49,6 +49,7 @@ class WalkForm(forms.ModelForm):
             "feedback_notes": forms.Textarea(attrs={"rows": 4}),
         }
         field_classes = {"area": AreaChoice}
+        labels = {"feedback_date": _("Date")}
         help_texts = {
             "route_description": _("The streets and paths of the route, if not drawn on the map."),
             "residents": _("Only a number: residents are never named."),

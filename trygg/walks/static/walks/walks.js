@@ -22,11 +22,19 @@
     return route && route.coordinates ? route.coordinates.map(function (c) { return [c[1], c[0]]; }) : [];
   }
 
+  // map.js fits the map to the areas once they arrive: fit it to the walk again after that.
+  function keepFit(map, bounds) {
+    map.fitBounds(bounds, { padding: [24, 24] });
+    map.on("layeradd", function (e) {
+      if (e.layer instanceof L.GeoJSON) setTimeout(function () { map.fitBounds(bounds, { padding: [24, 24] }); }, 0);
+    });
+  }
+
   function showRoute(map, route) {
     var pts = routeLatLngs(route);
     if (pts.length < 2) return null;
     var line = L.polyline(pts, { color: "#0b5394", weight: 4, dashArray: "8 6" }).addTo(map);
-    map.fitBounds(line.getBounds(), { padding: [20, 20] });
+    keepFit(map, line.getBounds());
     return line;
   }
 
@@ -60,7 +68,7 @@
     map.on("click", function (e) { pts.push([e.latlng.lat, e.latlng.lng]); update(); });
     tools.querySelector(".route-undo").addEventListener("click", function () { pts.pop(); update(); });
     tools.querySelector(".route-clear").addEventListener("click", function () { pts = []; update(); });
-    if (pts.length > 1) map.fitBounds(line.getBounds(), { padding: [20, 20] });
+    if (pts.length > 1) keepFit(map, line.getBounds());
     update();
   }
 
@@ -88,7 +96,7 @@
     var pending = [];
 
     (json("walk-findings") || []).forEach(addFinding);
-    if (!json("walk-route") && findings.getLayers().length) map.fitBounds(findings.getBounds(), { padding: [30, 30] });
+    if (!json("walk-route") && findings.getLayers().length) keepFit(map, findings.getBounds());
 
     function setPlace(latlng, label) {
       lat.value = latlng.lat.toFixed(6);
@@ -190,7 +198,7 @@
       if (el.dataset.routeShow) showRoute(map, json(el.dataset.routeShow));
       if (el.dataset.points) {
         var layer = showPoints(map, json(el.dataset.points));
-        if (!json(el.dataset.routeShow) && layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [30, 30] });
+        if (!json(el.dataset.routeShow) && layer.getLayers().length) keepFit(map, layer.getBounds());
       }
       if (el.dataset.routeDraw) drawRoute(el, map);
       if (el.dataset.walkMode) walkMode(el, map);
