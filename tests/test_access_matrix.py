@@ -36,6 +36,7 @@ from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
 from .test_lagesbild import lagesbild_objects
 from .test_review import make_event
+from .test_walks import make_walk
 
 REPORTER, COORDINATOR, ANALYST, STEERING, POLICE, ADMIN = (
     "reporter", "coordinator", "analyst", "steering", "police", "admin",
@@ -145,6 +146,15 @@ MATRIX: dict[str, Row] = {
     "lagesbild_measure_new": Row("GET", REVIEWERS),
     "lagesbild_measure_edit": Row("GET", REVIEWERS, "measure"),
     "lagesbild_measure_status": Row("POST", REVIEWERS, "measure"),
+    # Safety walks (trygg.walks): the reporter's and the police's organisations take part.
+    "walk_list": Row("GET", MEMBERS),  # a reporter sees only walks their organisation joins
+    "walk_new": Row("GET", REVIEWERS),
+    "walk_detail": Row("GET", VIEWERS, "walk"),
+    "walk_edit": Row("GET", REVIEWERS, "walk"),
+    "walk_action": Row("POST", REVIEWERS, "walk"),
+    "walk_mode": Row("GET", REPORTING, "walk"),
+    "walk_finding": Row("POST", REPORTING, "walk"),
+    "walk_protocol": Row("GET", VIEWERS, "walk"),
     # The public site.
     "public_home": Row("GET", EVERYONE),
     # Citizen tips (trygg.tips): the public form and status page, the staff's queue.
@@ -212,6 +222,9 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
             ),
             "token": create_token(access_municipality(personas[ADMIN], "1981"), "t", ["read"])[0],
             "open311_key": create_open311_key(access_municipality(personas[ADMIN], "1981"), "p")[0],
+            "walk": make_walk(
+                sala, [personas[p].memberships.get().organisation for p in (REPORTER, POLICE)]
+            ),
         }
         | cycle_objects(sala, personas)
         | tip_objects(sala)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "trygg.tips",
     "trygg.api",
     "trygg.lagesbild",
+    "trygg.walks",
     "trygg.demo",
     "trygg.backups",
 ]

@@ -28,4 +28,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("trygg.api.urls_open311")),
     path("k/<str:code>/", include("trygg.lagesbild.urls")),
+    path("k/<str:code>/", include("trygg.walks.urls")),
 ]

@@ -289,6 +289,7 @@ def _remove_cycle(m: Municipality) -> None:
     from trygg.lagesbild.demo import remove_synthetic_crimes
     from trygg.lagesbild.models import Lagesbild, PlanMeasure, Problem
     from trygg.picture.models import WeeklyPicture
+    from trygg.walks.models import SafetyWalk
 
     # The lägesbild's adopted versions are kept: a reset leaves a municipality that has any.
     remove_synthetic_crimes(m)
@@ -307,5 +308,6 @@ def _remove_cycle(m: Municipality) -> None:
         cycle.InfluenceRating,
         cycle.OperationalDirection,
         WeeklyPicture,
+        SafetyWalk,
     ):
         model.objects.filter(municipality=m).delete()

@@ -128,7 +128,7 @@ SALA = Scenario(
     ),
     walks=(
         ("Vallaskolan", 480),
-        ("Ekebyskolan", 470),
+        ("Ekebyskolan", 36),  # in the autumn darkness
         ("Kungsängsgymnasiet", 200),
         ("Ösby naturbruksgymnasium", 190),
     ),

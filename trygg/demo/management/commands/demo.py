@@ -15,6 +15,7 @@ from trygg.police.demo import ACCOUNTS as FALUN_ACCOUNTS
 from trygg.police.demo import ORGANISATIONS as FALUN_ORGANISATIONS
 from trygg.police.demo import load_falun, load_police_extras
 from trygg.tenants.models import Municipality
+from trygg.walks.demo import load_walks_demo
 
 
 class Command(BaseCommand):
@@ -52,6 +53,8 @@ class Command(BaseCommand):
                 self.stdout.write("Sala: meetings, decisions, actions and a follow-up.")
             if load_api_demo(sala):
                 self.stdout.write("Sala: an Open311 partner key and an API token.")
+            if load_walks_demo(sala):
+                self.stdout.write("Sala: safety walks with findings and agreed actions.")
         with transaction.atomic():
             load_falun(self.stdout)
         with transaction.atomic():
