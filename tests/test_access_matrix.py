@@ -7,11 +7,13 @@ everywhere and never sees a name of ours; an anonymous visitor is sent to the lo
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 
 from trygg.areas.models import Area
@@ -19,6 +21,7 @@ from trygg.imports.engine import run_import
 from trygg.imports.kommuner import Targets
 from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
+from trygg.surveys.models import Survey
 from trygg.tenants.models import Organisation
 
 from .test_cycle_access import cycle_objects
@@ -121,6 +124,16 @@ MATRIX: dict[str, Row] = {
     "cycle_settings": Row("GET", ADMINS),
     # The public site.
     "public_home": Row("GET", EVERYONE),
+    "survey_answer": Row("GET", EVERYONE, "survey"),
+    "survey_public_areas": Row("GET", EVERYONE, "survey"),
+    # Citizen dialogue surveys (staff)
+    "survey_list": Row("GET", VIEWERS),
+    "survey_new": Row("GET", REVIEWERS),
+    "survey_results": Row("GET", VIEWERS, "survey"),
+    "survey_edit": Row("GET", REVIEWERS, "survey"),
+    "survey_close": Row("POST", REVIEWERS, "survey"),
+    "survey_places": Row("GET", VIEWERS, "survey"),
+    "survey_export": Row("GET", VIEWERS, "survey"),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
@@ -162,6 +175,12 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
         "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
         "mapping": EventTypeMapping.objects.create(
             municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
+        ),
+        "survey": Survey.objects.create(
+            municipality=sala,
+            title="Trygghetsenkät",
+            opens_on=timezone.localdate() - timedelta(days=5),
+            closes_on=timezone.localdate() + timedelta(days=20),
         ),
     } | cycle_objects(sala, personas)
 
