@@ -280,6 +280,7 @@ def _remove_cycle(m: Municipality) -> None:
     """The EST cycle's and pictures' records first: they refer to organisations and events."""
     from trygg.cycle import models as cycle
     from trygg.picture.models import WeeklyPicture
+    from trygg.surveys.models import Survey
 
     for model in (
         cycle.FollowUp,
@@ -292,5 +293,6 @@ def _remove_cycle(m: Municipality) -> None:
         cycle.InfluenceRating,
         cycle.OperationalDirection,
         WeeklyPicture,
+        Survey,
     ):
         model.objects.filter(municipality=m).delete()

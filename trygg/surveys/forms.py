@@ -67,6 +67,7 @@ class AnswerForm(forms.Form):
             label=question.text,
             choices=[(str(v), label) for v, label in question.scale],
             coerce=int,
+            empty_value=None,
             required=required,
             widget=forms.RadioSelect,
             error_messages={"required": _("Choose one of the answers.")},

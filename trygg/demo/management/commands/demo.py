@@ -12,6 +12,7 @@ from trygg.demo.scenario import PASSWORD, SCENARIOS
 from trygg.police.demo import ACCOUNTS as FALUN_ACCOUNTS
 from trygg.police.demo import ORGANISATIONS as FALUN_ORGANISATIONS
 from trygg.police.demo import load_falun, load_police_extras
+from trygg.surveys.demo import load_survey_demo
 from trygg.tenants.models import Municipality
 
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             sala = Municipality.objects.get(code="1981")
             if load_cycle_demo(sala):
                 self.stdout.write("Sala: meetings, decisions, actions and a follow-up.")
+            if load_survey_demo(sala):
+                self.stdout.write("Sala: safety survey rounds 2024, 2025 and one open now.")
         with transaction.atomic():
             load_falun(self.stdout)
         with transaction.atomic():
