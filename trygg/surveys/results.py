@@ -153,6 +153,16 @@ def results(survey: Survey) -> dict[str, Any]:
     }
 
 
+def safety_table(result: dict[str, Any]) -> dict[str, Any]:
+    """The safety questions side by side: the total row, then one row per area."""
+    shown = [r for r in result["questions"] if r.question.code in PUBLIC_QUESTIONS]
+    respondents = result["respondents"]
+    rows = [(shown[0].total.label, respondents["total"], [r.total for r in shown])]
+    for i, area in enumerate(result["areas"]):
+        rows.append((area.label, respondents["by_area"][i], [r.groups[i] for r in shown]))
+    return {"questions": [r.question for r in shown], "rows": rows}
+
+
 def headline_by_area(survey: Survey) -> dict[int, float | None]:
     """area id -> per cent feeling unsafe in the evening (None where suppressed)."""
     result = results(survey)
@@ -233,15 +243,12 @@ def public_results(municipality: Any) -> dict[str, Any]:
 
 def _public_table(result: dict[str, Any]) -> dict[str, Any]:
     """The safety questions per area as rows: label, then one Group per question."""
-    shown = [r for r in result["questions"] if r.question.code in PUBLIC_QUESTIONS]
-    rows = [(shown[0].total.label, [r.total for r in shown])]
-    for i, area in enumerate(result["areas"]):
-        rows.append((area.label, [r.groups[i] for r in shown]))
+    table = safety_table(result)
     return {
         "survey": result["survey"],
         "respondents": result["respondents"]["total"],
-        "questions": [r.question for r in shown],
-        "rows": rows,
+        "questions": table["questions"],
+        "rows": [(label, groups) for label, _n, groups in table["rows"]],
     }
 
 

@@ -63,7 +63,10 @@ def survey_close(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 @require_safe
 def survey_results(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     survey = access_survey(access, pk)
-    ctx = results.results(survey) | {
+    data = results.results(survey)
+    ctx = data | {
+        "safety": results.safety_table(data),
+        "problems": [r for r in data["questions"] if r.question.code.startswith("problem_")],
         "trend": results.trend(survey),
         "cells": results.place_cells_geojson(survey),
         "center": f"{access.municipality.center_lat:.5f},{access.municipality.center_lon:.5f}",
