@@ -325,3 +325,18 @@ def test_suppression_adds_complements_until_the_hidden_sum_is_safe():
     # Two small groups that together are still too few pull in a third.
     small = {"a": Cell(4, 2), "b": Cell(5, 2), "c": Cell(50, 25), "d": Cell(60, 30)}
     assert suppressed(small) == {"a", "b", "c"}
+
+
+def test_the_quarterly_need_score_takes_the_survey_share_as_a_component(
+    personas, login, sala, survey, answered
+):
+    from trygg.cycle.periods import current_period
+    from trygg.cycle.reads import quarterly_matrix
+
+    matrix = quarterly_matrix(sala, current_period(sala, TODAY))
+    assert "unsafety" in matrix["weights"]
+    rows = {r["area_obj"].pk: r for r in matrix["rows"]}
+    assert rows[answered["a"].pk]["unsafety"] == pytest.approx(40.0)
+    assert rows[answered["b"].pk]["unsafety"] is None  # hidden: scored on the others
+    page = login(personas["analyst"]).get("/k/1981/quarterly/").content.decode()
+    assert "Otrygga på kvällen (enkät, %)" in page
