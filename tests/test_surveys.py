@@ -340,3 +340,21 @@ def test_the_quarterly_need_score_takes_the_survey_share_as_a_component(
     assert rows[answered["b"].pk]["unsafety"] is None  # hidden: scored on the others
     page = login(personas["analyst"]).get("/k/1981/quarterly/").content.decode()
     assert "Otrygga på kvällen (enkät, %)" in page
+
+
+def test_the_area_page_and_the_weekly_picture_show_the_survey_suppressed(
+    personas, login, sala, survey, answered
+):
+    staff = login(personas["analyst"])
+    page = staff.get(reverse("area_detail", args=["1981", answered["a"].pk])).content.decode()
+    assert "Medborgarenkät" in page and "12 av 30" in page
+    hidden = staff.get(reverse("area_detail", args=["1981", answered["c"].pk])).content.decode()
+    assert "färre än 10 svar" in hidden and "3 av 6" not in hidden
+    from trygg.picture.compute import surveys_content
+    from trygg.picture.weeks import Week
+
+    content = surveys_content(sala, Week.of(TODAY))
+    cells = {c["label"]: c for c in content["areas"]}
+    assert cells[answered["a"].label]["share"] == 40.0
+    assert cells[answered["c"].label] == {"label": answered["c"].label, "hidden": True,
+                                          "note": "färre än 10 svar"}  # fmt: skip

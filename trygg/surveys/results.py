@@ -278,3 +278,28 @@ def unsafety_for_areas(municipality: Any, areas: list[Area], on: Any = None) -> 
             value = shares.get(area.parent_id)
         out.append(math.nan if value is None else value)
     return out
+
+
+def picture_content(municipality: Any, day: Any) -> dict[str, Any]:
+    """For the weekly picture (frozen as JSON at publication): the latest round's share
+    feeling unsafe in the evening, in total and per area, suppressed like every page."""
+    survey = latest_with_results(municipality, day)
+    if survey is None:
+        return {"available": False}
+    result = results(survey)
+    row = next(r for r in result["questions"] if r.question.code == HEADLINE)
+
+    def cell(g: Group) -> dict[str, Any]:
+        if g.hidden:
+            return {"label": g.label, "hidden": True, "note": str(g.reason_text)}
+        return {"label": g.label, "hidden": False, "share": round(g.share, 1),
+                "low": round(g.low, 1), "high": round(g.high, 1), "n": g.n}  # fmt: skip
+
+    return {
+        "available": True,
+        "title": survey.title,
+        "period": f"{survey.opens_on.isoformat()} – {survey.closes_on.isoformat()}",
+        "question": str(row.question.text),
+        "total": cell(row.total),
+        "areas": [cell(g) for g in row.groups],
+    }
