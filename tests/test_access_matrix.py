@@ -29,6 +29,7 @@ from trygg.picture.models import WeeklyPicture
 from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
 from trygg.tenants.access import access_municipality
+from trygg.surveys.models import Survey
 from trygg.tenants.models import Organisation
 from trygg.tips.services import submit_tip
 
@@ -171,6 +172,16 @@ MATRIX: dict[str, Row] = {
     "open311_keys": Row("GET", ADMINS),
     "open311_key_revoke": Row("POST", ADMINS, "open311_key"),
     "tip_categories": Row("GET", ADMINS),
+    "survey_answer": Row("GET", EVERYONE, "survey"),
+    "survey_public_areas": Row("GET", EVERYONE, "survey"),
+    # Citizen dialogue surveys (staff)
+    "survey_list": Row("GET", VIEWERS),
+    "survey_new": Row("GET", REVIEWERS),
+    "survey_results": Row("GET", VIEWERS, "survey"),
+    "survey_edit": Row("GET", REVIEWERS, "survey"),
+    "survey_close": Row("POST", REVIEWERS, "survey"),
+    "survey_places": Row("GET", VIEWERS, "survey"),
+    "survey_export": Row("GET", VIEWERS, "survey"),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
@@ -224,6 +235,12 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
             "open311_key": create_open311_key(access_municipality(personas[ADMIN], "1981"), "p")[0],
             "walk": make_walk(
                 sala, [personas[p].memberships.get().organisation for p in (REPORTER, POLICE)]
+            ),
+            "survey": Survey.objects.create(
+                municipality=sala,
+                title="Trygghetsenkät",
+                opens_on=timezone.localdate() - timedelta(days=5),
+                closes_on=timezone.localdate() + timedelta(days=20),
             ),
         }
         | cycle_objects(sala, personas)

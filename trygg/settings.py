@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "trygg.api",
     "trygg.lagesbild",
     "trygg.walks",
+    "trygg.surveys",
     "trygg.demo",
     "trygg.backups",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     # The public site of a municipality: no login.
     path("kommun/<str:code>/", tenant_views.public_home, name="public_home"),
     path("kommun/<str:code>/", include(tips_urls.public_urlpatterns)),
+    path("kommun/<str:code>/", include("trygg.surveys.urls_public")),
     path("k/<str:code>/", include("trygg.tenants.urls")),
     path("k/<str:code>/", include("trygg.reports.urls")),
     path("k/<str:code>/", include("trygg.areas.urls")),
@@ -29,4 +30,5 @@ urlpatterns = [
     path("open311/v2/", include("trygg.api.urls_open311")),
     path("k/<str:code>/", include("trygg.lagesbild.urls")),
     path("k/<str:code>/", include("trygg.walks.urls")),
+    path("k/<str:code>/", include("trygg.surveys.urls")),
 ]

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_noop
@@ -100,6 +101,7 @@ def quarterly_matrix(municipality: Any, period: str) -> dict[str, Any]:
         severity_sum=np.array([current.get(a.pk, (0, 0))[1] for a in areas], dtype=float),
         population=np.array(populations, dtype=float) if min(populations) > 0 else None,
         influence=np.array([ratings.get(a.pk, np.nan) for a in areas], dtype=float),
+        unsafety=survey_unsafety(municipality, areas, last),
     )
     try:
         result = priorities.need_scores(inputs)
@@ -111,6 +113,18 @@ def quarterly_matrix(municipality: Any, period: str) -> dict[str, Any]:
         if row["influence"] is not None and np.isnan(row["influence"]):
             row["influence"] = None
     return result | {"period": period, "first": first, "last": last}
+
+
+def survey_unsafety(municipality: Any, areas: list[Area], last: date) -> Any:
+    """The need score's fourth component, with the same weight as the other three: per
+    area, the per cent who feel unsafe outdoors in the evening in the latest safety survey
+    round opened by `last` (trygg.surveys); None when no round has a shown result."""
+    if not apps.is_installed("trygg.surveys"):
+        return None
+    from trygg.surveys.results import unsafety_for_areas
+
+    values = np.array(unsafety_for_areas(municipality, areas, last), dtype=float)
+    return None if np.all(np.isnan(values)) else values
 
 
 def _per_area(events: Any, first: date, last: date) -> dict[int, tuple[int, int]]:

@@ -289,6 +289,7 @@ def _remove_cycle(m: Municipality) -> None:
     from trygg.lagesbild.demo import remove_synthetic_crimes
     from trygg.lagesbild.models import Lagesbild, PlanMeasure, Problem
     from trygg.picture.models import WeeklyPicture
+    from trygg.surveys.models import Survey
     from trygg.walks.models import SafetyWalk
 
     # The lägesbild's adopted versions are kept: a reset leaves a municipality that has any.
@@ -296,7 +297,6 @@ def _remove_cycle(m: Municipality) -> None:
     PlanMeasure.objects.filter(municipality=m).delete()
     Problem.objects.filter(municipality=m).delete()
     Lagesbild.objects.filter(municipality=m, versions__isnull=True).delete()
-
     for model in (
         cycle.FollowUp,
         cycle.Action,
@@ -309,5 +309,6 @@ def _remove_cycle(m: Municipality) -> None:
         cycle.OperationalDirection,
         WeeklyPicture,
         SafetyWalk,
+        Survey,
     ):
         model.objects.filter(municipality=m).delete()

@@ -68,6 +68,7 @@ def compute(municipality: Municipality, week: Week) -> dict[str, Any]:
         "points": _points(rows, week),
         "police": police_content(municipality, week, areas),
         "actions": actions_content(municipality),
+        "surveys": surveys_content(municipality, week),
         "recent_weeks": RECENT_WEEKS,
     }
 
@@ -506,6 +507,15 @@ def _crime_names(municipality: Municipality) -> Any:
         return str(value() if callable(value) else value)
 
     return name
+
+
+def surveys_content(municipality: Municipality, week: Week) -> dict[str, Any]:
+    """The latest citizen survey's evening insecurity per area (trygg.surveys), suppressed."""
+    if not apps.is_installed("trygg.surveys"):
+        return {"available": False}
+    from trygg.surveys.results import picture_content
+
+    return picture_content(municipality, week.sunday)
 
 
 OPEN_STATUSES = ("planned", "ongoing")

@@ -14,6 +14,7 @@ from trygg.lagesbild.demo import load_lagesbild_demo, load_synthetic_crimes
 from trygg.police.demo import ACCOUNTS as FALUN_ACCOUNTS
 from trygg.police.demo import ORGANISATIONS as FALUN_ORGANISATIONS
 from trygg.police.demo import load_falun, load_police_extras
+from trygg.surveys.demo import load_survey_demo
 from trygg.tenants.models import Municipality
 from trygg.walks.demo import load_walks_demo
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
                 self.stdout.write("Sala: an Open311 partner key and an API token.")
             if load_walks_demo(sala):
                 self.stdout.write("Sala: safety walks with findings and agreed actions.")
+            if load_survey_demo(sala):
+                self.stdout.write("Sala: safety survey rounds 2024, 2025 and one open now.")
         with transaction.atomic():
             load_falun(self.stdout)
         with transaction.atomic():
