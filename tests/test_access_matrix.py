@@ -28,8 +28,8 @@ from trygg.imports.kommuner import Targets
 from trygg.picture.models import WeeklyPicture
 from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
-from trygg.tenants.access import access_municipality
 from trygg.surveys.models import Survey
+from trygg.tenants.access import access_municipality
 from trygg.tenants.models import Organisation
 from trygg.tips.services import submit_tip
 
