@@ -21,6 +21,7 @@ from trygg.police.models import EventTypeMapping
 from trygg.reports.models import Category, Photo
 from trygg.tenants.models import Organisation
 
+from .test_citizens import citizens_objects
 from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
 from .test_review import make_event
@@ -119,8 +120,26 @@ MATRIX: dict[str, Row] = {
     "followup_evaluation": Row("POST", REVIEWERS, "followup"),
     "guard_plan": Row("GET", MEMBERS),
     "cycle_settings": Row("GET", ADMINS),
+    # Citizen promises and what the public page shows (trygg.citizens).
+    "promise_list": Row("GET", VIEWERS),
+    "promise_new": Row("GET", REVIEWERS),
+    "promise_detail": Row("GET", VIEWERS, "promise"),
+    "promise_edit": Row("GET", REVIEWERS, "promise"),
+    "promise_publish": Row("POST", REVIEWERS, "promise"),
+    "promise_commitment": Row("POST", REVIEWERS, "promise"),
+    "commitment_edit": Row("GET", REVIEWERS, "commitment"),
+    "commitment_progress": Row("POST", REVIEWERS, "commitment"),
+    "progress_publish": Row("POST", REVIEWERS, "progress"),
+    "publication_list": Row("GET", VIEWERS),
+    "publication_direction": Row("POST", REVIEWERS, "direction"),
+    "publication_followup": Row("POST", REVIEWERS, "followup"),
     # The public site.
     "public_home": Row("GET", EVERYONE),
+    "public_promises": Row("GET", EVERYONE),
+    "public_promise_detail": Row("GET", EVERYONE, "promise"),
+    "public_statistics": Row("GET", EVERYONE),
+    "public_statistics_csv": Row("GET", EVERYONE),
+    "public_statistics_geojson": Row("GET", EVERYONE),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
@@ -152,18 +171,22 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
     Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
     photo = Photo(event=event, content_type="image/jpeg", width=8, height=8)
     photo.image.save("p.jpg", ContentFile(buffer.getvalue()), save=True)
-    return {
-        "event": event,
-        "photo": photo,
-        "area": Area.objects.filter(municipality=sala).first(),
-        "category": Category.objects.get(municipality=sala, code="SKA"),
-        "organisation": Organisation.objects.filter(municipality=sala).first(),
-        "membership": reporter.memberships.get(),
-        "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
-        "mapping": EventTypeMapping.objects.create(
-            municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
-        ),
-    } | cycle_objects(sala, personas)
+    return (
+        {
+            "event": event,
+            "photo": photo,
+            "area": Area.objects.filter(municipality=sala).first(),
+            "category": Category.objects.get(municipality=sala, code="SKA"),
+            "organisation": Organisation.objects.filter(municipality=sala).first(),
+            "membership": reporter.memberships.get(),
+            "batch": run_import(POINTS, targets=Targets([sala]), actor=personas[POLICE]).batches[0],
+            "mapping": EventTypeMapping.objects.create(
+                municipality=sala, event_type="Skadegörelse", category=objects_category(sala)
+            ),
+        }
+        | cycle_objects(sala, personas)
+        | citizens_objects(sala)
+    )
 
 
 def objects_category(sala: Any) -> Category:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "trygg.bra",
     "trygg.picture",
     "trygg.cycle",
+    "trygg.citizens",
     "trygg.demo",
 ]
 

@@ -10,7 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lang/", set_language, name="set_language"),
     # The public site of a municipality: no login.
-    path("kommun/<str:code>/", tenant_views.public_home, name="public_home"),
+    path("kommun/<str:code>/", include("trygg.citizens.public_urls")),
     path("k/<str:code>/", include("trygg.tenants.urls")),
     path("k/<str:code>/", include("trygg.reports.urls")),
     path("k/<str:code>/", include("trygg.areas.urls")),
@@ -20,4 +20,5 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.bra.urls")),
     path("k/<str:code>/", include("trygg.picture.urls")),
     path("k/<str:code>/", include("trygg.cycle.urls")),
+    path("k/<str:code>/", include("trygg.citizens.urls")),
 ]

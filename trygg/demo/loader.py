@@ -278,10 +278,12 @@ def _remove(m: Municipality) -> None:
 
 def _remove_cycle(m: Municipality) -> None:
     """The EST cycle's and pictures' records first: they refer to organisations and events."""
+    from trygg.citizens.models import CitizenPromise
     from trygg.cycle import models as cycle
     from trygg.picture.models import WeeklyPicture
 
     for model in (
+        CitizenPromise,
         cycle.FollowUp,
         cycle.Action,
         cycle.Decision,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from trygg.areas.management.importing import RawStream
+from trygg.citizens.demo import load_citizens_demo
 from trygg.cycle.demo import load_cycle_demo
 from trygg.demo import loader
 from trygg.demo.scenario import PASSWORD, SCENARIOS
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             sala = Municipality.objects.get(code="1981")
             if load_cycle_demo(sala):
                 self.stdout.write("Sala: meetings, decisions, actions and a follow-up.")
+            if load_citizens_demo(sala):
+                self.stdout.write("Sala: citizen promises and the public page.")
         with transaction.atomic():
             load_falun(self.stdout)
         with transaction.atomic():
