@@ -84,7 +84,7 @@ COMMITMENTS_CURRENT = [
         "och idrottshallen. Trygghetsvandringen görs i syfte att identifiera och upptäcka "
         "otrygga platser samt för att vidta åtgärder för att öka tryggheten och minska risken "
         "för brott i dessa miljöer.",
-        "kommun", "bostad", "planned", "",
+        "kommun", "kommun", "planned", "",
         ["Trygghetsvandring med boende"],
         [],
     ),
@@ -98,6 +98,12 @@ COMMITMENTS_CURRENT = [
         [(30, True, "Skolbesök enligt 20-minutersmetoden på Vallaskolan och Ekebyskolan.")],
     ),
 ]  # fmt: skip
+INTRO_CURRENT = (
+    "Medborgarlöftena är ett komplement till samverkansöverenskommelsen mellan "
+    "lokalpolisområde Norra Västmanland och Sala kommun. Salas medborgarlöfte uppdateras två "
+    "gånger per år och bygger på EST-lägesbilden och på vad invånarna har berättat i "
+    "medborgardialogen."
+)
 FOLLOWUP_TEXT = (
     "Under perioden har klotter sanerats inom ett dygn och polisen har varit närvarande vid "
     "torget fredag och lördag kväll. Boende berättar att de upplever färre grupperingar vid "
@@ -119,10 +125,12 @@ def _org(municipality: Any, kind: str) -> Organisation | None:
     return orgs.filter(kind=kind).first() or orgs.filter(kind="kommun").first()
 
 
-def _promise(municipality: Any, period: str, first: date, last: date, signed: date) -> Any:
+def _promise(
+    municipality: Any, period: str, first: date, last: date, signed: date, intro: str
+) -> Any:
     return CitizenPromise.objects.create(
         municipality=municipality, period=period, starts_on=first, ends_on=last,
-        signed_on=signed, signatories=SIGNATORIES, intro=INTRO_2024, published=True,
+        signed_on=signed, signatories=SIGNATORIES, intro=intro, published=True,
     )  # fmt: skip
 
 
@@ -145,8 +153,9 @@ def load_citizens_demo(municipality: Any, today: date | None = None) -> bool:
         return False
     today = today or timezone.localdate()
     first = _promise(
-        municipality, FIRST_PERIOD, date(2024, 1, 1), date(2024, 6, 30), date(2024, 1, 22)
-    )
+        municipality, FIRST_PERIOD, date(2024, 1, 1), date(2024, 6, 30), date(2024, 1, 22),
+        INTRO_2024,
+    )  # fmt: skip
     for position, (text, party, kind, status, note, progress) in enumerate(COMMITMENTS_2024, 1):
         c = Commitment.objects.create(
             promise=first, position=position, text=text, party=party,
@@ -154,7 +163,7 @@ def load_citizens_demo(municipality: Any, today: date | None = None) -> bool:
         )  # fmt: skip
         _progress(c, first.starts_on, today, progress)
     period, start, end = _half_year(today)
-    current = _promise(municipality, period, start, end, start - timedelta(days=10))
+    current = _promise(municipality, period, start, end, start - timedelta(days=10), INTRO_CURRENT)
     for position, row in enumerate(COMMITMENTS_CURRENT, 1):
         text, party, kind, status, note, titles, progress = row
         c = Commitment.objects.create(

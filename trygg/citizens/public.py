@@ -34,7 +34,7 @@ def promise_commitments(promise: CitizenPromise) -> list[Commitment]:
         promise.commitments.select_related("organisation").prefetch_related(
             Prefetch(
                 "progress",
-                queryset=Progress.objects.filter(published=True),
+                queryset=Progress.objects.filter(published=True).order_by("date", "id"),
                 to_attr="public_progress",
             ),
             Prefetch(
@@ -89,12 +89,15 @@ def public_promise_detail(
 
 @public_view
 def public_statistics(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    reports = stats.reports_table(municipality)
+    reports, police = stats.reports_table(municipality), stats.police_table(municipality)
+    # The map shows the EST reports; police-reported crime where there are no reports.
+    shown = police if police.has_data and not reports.has_data else reports
     ctx = {
         "municipality": municipality,
         "reports": reports,
-        "map_period": reports.periods[-1].label if reports.periods else "",
-        "police": stats.police_table(municipality),
+        "police": police,
+        "map_measure": shown.measure,
+        "map_period": shown.periods[-1].label if shown.periods else "",
         "legend": stats.legend(),
     }
     return render(request, "public/statistics.html", ctx)
