@@ -1,9 +1,11 @@
 """Citizen promises: the coordinator writes and publishes them, the public reads them."""
 
 from datetime import date
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from trygg.audit.models import AuditEvent
@@ -175,3 +177,20 @@ def test_the_dashboard_links_the_public_page(personas, login, sala):
     page = login(personas["analyst"]).get(url("dashboard")).content.decode()
     assert url("public_home") in page
     assert url("promise_list") in page
+
+
+def test_the_demo_fills_salas_public_page(db, client):
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    home = client.get(url("public_home")).content.decode()
+    assert "Gällande inriktningsbeslut" in home and "Inget inriktningsbeslut" not in home
+    assert "Skolbesök enligt 20-minutersmetoden" in home  # a published progress entry
+    assert "Intern avstämning" not in home  # an internal one
+    assert "Riktad polisnärvaro" not in home  # an internal action
+    assert "Uppföljning 20" in home  # the published follow-up
+    first = CitizenPromise.objects.get(municipality__code="1981", period="2024 januari–juni")
+    page = client.get(url("public_promise_detail", first.pk)).content.decode()
+    assert "Kungsängsgymnasiet och Ösby naturbruksgymnasium" in page
+    assert "22 januari 2024" in page
+    before = CitizenPromise.objects.count(), Progress.objects.count()
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    assert (CitizenPromise.objects.count(), Progress.objects.count()) == before

@@ -17,7 +17,7 @@ from trygg.citizens.models import Progress, PublishedDirection, PublishedFollowU
 from trygg.cycle.models import DirectionDecision, DirectionProblem, FollowUp
 
 from .accessibility import assert_accessible, axe_violations
-from .test_browser import CHROMIUM
+from .test_browser import CHROMIUM, log_in
 from .test_citizens import citizens_objects
 from .test_review import make_event
 
@@ -32,7 +32,19 @@ PUBLIC_URL_NAMES = [
     "public_promise_detail",
     "public_statistics",
 ]
-PK_OBJECTS = {"public_promise_detail": "promise"}
+PK_OBJECTS = {
+    "public_promise_detail": "promise",
+    "promise_detail": "promise",
+    "commitment_edit": "commitment",
+}
+# The coordinator's forms for what the public page shows (checked logged in).
+STAFF_URL_NAMES = [
+    "promise_list",
+    "promise_new",
+    "promise_detail",
+    "commitment_edit",
+    "publication_list",
+]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -73,9 +85,11 @@ def public_objects(sala: Any, personas: dict[str, Any]) -> dict[str, Any]:
     return objects
 
 
-def public_urls(base: str, objects: dict[str, Any]) -> list[str]:
+def public_urls(
+    base: str, objects: dict[str, Any], names: list[str] = PUBLIC_URL_NAMES
+) -> list[str]:
     urls = []
-    for name in PUBLIC_URL_NAMES:
+    for name in names:
         kwargs: dict[str, Any] = {"code": "1981"}
         if name in PK_OBJECTS:
             kwargs["pk"] = objects[PK_OBJECTS[name]].pk
@@ -142,3 +156,40 @@ def test_the_check_fails_on_a_serious_violation(
         assert {"label", "image-alt"} <= rules
     finally:
         page.close()
+
+
+def test_the_coordinators_forms_meet_wcag_2_1_aa(
+    live_server: Any, browser: Any, public_objects: dict[str, Any], personas: dict[str, Any]
+) -> None:
+    page = browser.new_page()
+    try:
+        log_in(page, live_server.url, personas["coordinator"].username)
+        for url in public_urls(live_server.url, public_objects, STAFF_URL_NAMES):
+            assert_accessible(page, url)
+    finally:
+        page.close()
+
+
+def test_the_coordinator_publishes_progress_that_a_resident_then_reads(
+    live_server: Any, browser: Any, public_objects: dict[str, Any], personas: dict[str, Any]
+) -> None:
+    promise = public_objects["promise"]
+    staff = browser.new_page()
+    try:
+        log_in(staff, live_server.url, personas["coordinator"].username)
+        staff.goto(live_server.url + reverse("promise_detail", args=["1981", promise.pk]))
+        staff.click("summary")
+        staff.fill("input[name=new-date]", "2026-09-15")
+        staff.fill("textarea[name=new-text]", "Skolbesök på Ekebyskolan i 20 minuter.")
+        staff.check("input[name=new-published]")
+        staff.click("form[action$='/progress/'] button[type=submit]")
+        staff.wait_for_load_state("networkidle")
+        assert "Lägesrapporten har registrerats." in staff.content()
+    finally:
+        staff.close()
+    resident = browser.new_page()
+    try:
+        resident.goto(live_server.url + reverse("public_promise_detail", args=["1981", promise.pk]))
+        assert resident.get_by_text("Skolbesök på Ekebyskolan i 20 minuter.").is_visible()
+    finally:
+        resident.close()

@@ -6,7 +6,7 @@ import io
 import itertools
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,9 @@ FILES = ["public_statistics_csv", "public_statistics_geojson"]
 def seeded(sala: Any, personas: dict[str, Any]) -> dict[str, Any]:
     areas = list(Area.objects.filter(municipality=sala, kind="deso").order_by("code"))
     last_year = timezone.localdate().year - 1
-    at = datetime(last_year, 5, 15, 12, tzinfo=ZoneInfo("Europe/Stockholm"))
+    # In the last complete quarter (and in the police's last whole year).
+    last_quarter = report_periods(timezone.localdate())[-1]
+    at = datetime.combine(last_quarter.first, time(12), tzinfo=ZoneInfo("Europe/Stockholm"))
     batch = ImportBatch.objects.create(
         municipality=sala, source="police-crimes", file_name="x.csv", status="imported"
     )
@@ -50,7 +52,7 @@ def seeded(sala: Any, personas: dict[str, Any]) -> dict[str, Any]:
     small_area = areas[3]
     make_event(sala, at=at, where=(small_area.label_lat, small_area.label_lon),
                source=Source.CITIZEN)  # fmt: skip
-    return {"counts": counts, "year": str(last_year)}
+    return {"counts": counts, "year": str(last_year), "quarter": last_quarter.label}
 
 
 def numbers(text: str) -> set[int]:
@@ -87,8 +89,15 @@ def test_the_csv_and_geojson_use_the_same_rule(client, seeded):
     assert rows
     counts = {row["antal"] for row in rows}
     assert counts <= {"<5", "7", "11"}, counts
-    year_rows = [r for r in rows if r["period"] == seeded["year"] and r["antal"] != "<5"]
-    assert sorted(r["antal"] for r in year_rows) == ["11", "11", "7", "7"]  # reports and police
+    shown = [
+        (r["mått"], r["antal"])
+        for r in rows
+        if r["period"] in (seeded["year"], seeded["quarter"]) and r["antal"] != "<5"
+    ]
+    assert sorted(shown) == [
+        ("EST-rapporter", "11"), ("EST-rapporter", "7"),
+        ("polisanmält brott", "11"), ("polisanmält brott", "7"),
+    ]  # fmt: skip
 
     geo = client.get(reverse("public_statistics_geojson", args=["1981"])).json()
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in geo["features"])
@@ -97,14 +106,16 @@ def test_the_csv_and_geojson_use_the_same_rule(client, seeded):
     assert not numbers(json.dumps(police.json()["features"][0]["properties"])) & set(SMALL)
 
 
-def test_periods_never_overlap_nor_run_into_today():
+def test_periods_are_complete_quarters_that_never_overlap():
     today = date(2026, 12, 3)
     periods = report_periods(today)
-    assert [p.label for p in periods] == ["2024", "2025", "2026 Q1", "2026 Q2", "2026 Q3"]
+    assert [p.label for p in periods][:2] == ["2024 Q4", "2025 Q1"]
+    assert periods[-1].label == "2026 Q3" and periods[-1].last == date(2026, 9, 30)
     for a, b in itertools.pairwise(periods):
-        assert a.last < b.first
+        assert b.first - a.last == timedelta(days=1)
     assert periods[-1].last < today
-    assert [p.label for p in report_periods(date(2027, 1, 2))] == ["2025", "2026"]
+    assert report_periods(date(2027, 1, 1))[-1].label == "2026 Q4"
+    assert report_periods(date(2027, 1, 1))[-1].last == date(2026, 12, 31)
 
 
 def test_the_rule_in_one_place():

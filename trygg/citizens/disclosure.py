@@ -3,9 +3,10 @@
 1. A count under `THRESHOLD` (5), zero included, is never shown: it reads "färre än 5"
    ("<5" in files), so that nobody can tell whether one, two or no event happened.
 2. No sums are published next to the cells they add up: no row or column totals, one area
-   level only (a RegSO table never next to its DeSO cells), periods that do not overlap
-   (whole years, then the complete quarters of the current year), and no period still in
-   progress. A suppressed cell can therefore never be found by subtraction.
+   level only (a RegSO table never next to its DeSO cells), one period length per measure
+   (EST reports per quarter, police-reported crime per year, so that no year is ever the sum
+   of quarters shown before or after), and no period still in progress. A suppressed cell
+   can therefore never be found by subtraction.
 3. Counts are given per area (DeSO, RegSO, district) or per grid cell of at least
    `MIN_CELL_M` (250 m) a side, never as points.
 

@@ -55,6 +55,9 @@ class CommitmentForm(TenantForm):
             municipality=self.municipality
         ).order_by("-start", "title")
         actions.help_text = _("Internal actions are never shown on the public page.")
+        party = self.fields["party"]
+        party.choices = [("", _("Choose…")), *m.Commitment._meta.get_field("party").choices]  # type: ignore[attr-defined,misc]
+        self.fields["organisation"].empty_label = _("Choose…")  # type: ignore[attr-defined]
 
     def clean_text(self) -> str:
         return no_personal_data(self.cleaned_data["text"])
@@ -74,6 +77,7 @@ class ProgressForm(TenantForm):
         self.fields["evaluation"].queryset = Evaluation.objects.filter(  # type: ignore[attr-defined]
             followup__municipality=self.municipality
         ).select_related("followup", "target_area", "control_area")
+        self.fields["evaluation"].empty_label = _("No evaluation")  # type: ignore[attr-defined]
 
     def clean_text(self) -> str:
         return no_personal_data(self.cleaned_data["text"])

@@ -5,7 +5,7 @@ Every number goes through `disclosure.disclose`; see `disclosure` for the whole 
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count as DbCount
@@ -23,6 +23,7 @@ from .disclosure import Count, disclose, large_enough, public_kind
 # Choropleth classes of a disclosed count: (lower bound, label); suppressed cells are class 0.
 CLASSES = ((5, "5–9"), (10, "10–19"), (20, "20–49"), (50, "50+"))
 POLICE_YEARS = 3
+REPORT_QUARTERS = 8
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,25 @@ class Table:
         return any(not c.suppressed for row in self.rows for c in row["cells"])
 
 
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter(year: int, q: int) -> Period:
+    first = date(year, 3 * q - 2, 1)
+    last = date(year + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
+    return Period(f"{year} Q{q}", first, last)
+
+
 def report_periods(today: date) -> list[Period]:
-    """The two previous whole years, then the complete quarters of this year: no overlap."""
-    periods = [
-        Period(str(y), date(y, 1, 1), date(y, 12, 31)) for y in (today.year - 2, today.year - 1)
-    ]
-    for q in range(1, 5):
-        last_month = 3 * q
-        last = date(today.year, last_month, 31 if last_month in (3, 12) else 30)
-        if last >= today:
-            break
-        periods.append(Period(f"{today.year} Q{q}", date(today.year, last_month - 2, 1), last))
-    return periods
+    """The last `REPORT_QUARTERS` complete quarters. Always quarters, never years: a year
+    published later would be the sum of quarters published before."""
+    year, q = quarter_of(today)
+    periods = []
+    for _i in range(REPORT_QUARTERS):
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+        periods.append(quarter(year, q))
+    return periods[::-1]
 
 
 def police_periods(today: date) -> list[Period]:
