@@ -33,6 +33,7 @@ from trygg.tenants.access import access_municipality
 from trygg.tenants.models import Organisation
 from trygg.tips.services import submit_tip
 
+from .test_citizens import citizens_objects
 from .test_cycle_access import cycle_objects
 from .test_imports_web import POINTS
 from .test_lagesbild import lagesbild_objects
@@ -182,6 +183,26 @@ MATRIX: dict[str, Row] = {
     "survey_close": Row("POST", REVIEWERS, "survey"),
     "survey_places": Row("GET", VIEWERS, "survey"),
     "survey_export": Row("GET", VIEWERS, "survey"),
+    # Citizen promises and what the public page shows (trygg.citizens).
+    "promise_list": Row("GET", VIEWERS),
+    "promise_new": Row("GET", REVIEWERS),
+    "promise_detail": Row("GET", VIEWERS, "promise"),
+    "promise_edit": Row("GET", REVIEWERS, "promise"),
+    "promise_publish": Row("POST", REVIEWERS, "promise"),
+    "promise_commitment": Row("POST", REVIEWERS, "promise"),
+    "commitment_edit": Row("GET", REVIEWERS, "commitment"),
+    "commitment_progress": Row("POST", REVIEWERS, "commitment"),
+    "progress_publish": Row("POST", REVIEWERS, "progress"),
+    "publication_list": Row("GET", VIEWERS),
+    "publication_direction": Row("POST", REVIEWERS, "direction"),
+    "publication_followup": Row("POST", REVIEWERS, "followup"),
+    # The public site.
+    "public_home": Row("GET", EVERYONE),
+    "public_promises": Row("GET", EVERYONE),
+    "public_promise_detail": Row("GET", EVERYONE, "promise"),
+    "public_statistics": Row("GET", EVERYONE),
+    "public_statistics_csv": Row("GET", EVERYONE),
+    "public_statistics_geojson": Row("GET", EVERYONE),
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
@@ -246,6 +267,7 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
         | cycle_objects(sala, personas)
         | tip_objects(sala)
         | lagesbild_objects(sala)
+        | citizens_objects(sala)
     )
 
 

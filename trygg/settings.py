@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "trygg.lagesbild",
     "trygg.walks",
     "trygg.surveys",
+    "trygg.citizens",
     "trygg.demo",
     "trygg.backups",
 ]

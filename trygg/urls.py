@@ -12,7 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lang/", set_language, name="set_language"),
     # The public site of a municipality: no login.
-    path("kommun/<str:code>/", tenant_views.public_home, name="public_home"),
+    path("kommun/<str:code>/", include("trygg.citizens.public_urls")),
     path("kommun/<str:code>/", include(tips_urls.public_urlpatterns)),
     path("kommun/<str:code>/", include("trygg.surveys.urls_public")),
     path("k/<str:code>/", include("trygg.tenants.urls")),
@@ -31,4 +31,5 @@ urlpatterns = [
     path("k/<str:code>/", include("trygg.lagesbild.urls")),
     path("k/<str:code>/", include("trygg.walks.urls")),
     path("k/<str:code>/", include("trygg.surveys.urls")),
+    path("k/<str:code>/", include("trygg.citizens.urls")),
 ]

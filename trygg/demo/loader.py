@@ -285,6 +285,7 @@ def _remove(m: Municipality) -> None:
 
 def _remove_cycle(m: Municipality) -> None:
     """The EST cycle's and pictures' records first: they refer to organisations and events."""
+    from trygg.citizens.models import CitizenPromise
     from trygg.cycle import models as cycle
     from trygg.lagesbild.demo import remove_synthetic_crimes
     from trygg.lagesbild.models import Lagesbild, PlanMeasure, Problem
@@ -298,6 +299,7 @@ def _remove_cycle(m: Municipality) -> None:
     Problem.objects.filter(municipality=m).delete()
     Lagesbild.objects.filter(municipality=m, versions__isnull=True).delete()
     for model in (
+        CitizenPromise,
         cycle.FollowUp,
         cycle.Action,
         cycle.Decision,

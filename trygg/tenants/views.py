@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from trygg.reports.models import Event
 
-from .access import Access, memberships_of, public_view, tenant_view
+from .access import Access, memberships_of, tenant_view
 from .forms import MemberForm, OrganisationForm
-from .models import Membership, Municipality, Organisation
+from .models import Membership, Organisation
 from .services import add_member, save_organisation, set_membership_active
 
 
@@ -113,9 +113,3 @@ def member_active(request: HttpRequest, access: Access, pk: int) -> HttpResponse
     else:
         set_membership_active(request.user, membership, active)
     return redirect("member_list", code=access.municipality.code)
-
-
-@public_view
-def public_home(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    """The municipality's public page (`/kommun/<code>/`): no login."""
-    return render(request, "public/home.html", {"municipality": municipality})

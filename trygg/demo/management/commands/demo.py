@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from trygg.api.demo import load_api_demo
 from trygg.areas.management.importing import RawStream
+from trygg.citizens.demo import load_citizens_demo
 from trygg.cycle.demo import load_cycle_demo
 from trygg.demo import loader
 from trygg.demo.scenario import PASSWORD, SCENARIOS
@@ -58,6 +59,8 @@ class Command(BaseCommand):
                 self.stdout.write("Sala: safety walks with findings and agreed actions.")
             if load_survey_demo(sala):
                 self.stdout.write("Sala: safety survey rounds 2024, 2025 and one open now.")
+            if load_citizens_demo(sala):
+                self.stdout.write("Sala: citizen promises and the public page.")
         with transaction.atomic():
             load_falun(self.stdout)
         with transaction.atomic():
