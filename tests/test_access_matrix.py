@@ -197,7 +197,6 @@ MATRIX: dict[str, Row] = {
     "publication_direction": Row("POST", REVIEWERS, "direction"),
     "publication_followup": Row("POST", REVIEWERS, "followup"),
     # The public site.
-    "public_home": Row("GET", EVERYONE),
     "public_promises": Row("GET", EVERYONE),
     "public_promise_detail": Row("GET", EVERYONE, "promise"),
     "public_statistics": Row("GET", EVERYONE),
