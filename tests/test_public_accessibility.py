@@ -15,6 +15,7 @@ from django.urls import reverse
 from trygg.areas.models import Area
 from trygg.citizens.models import Progress, PublishedDirection, PublishedFollowUp
 from trygg.cycle.models import DirectionDecision, DirectionProblem, FollowUp
+from trygg.surveys.models import Survey
 
 from .accessibility import assert_accessible, axe_violations
 from .test_browser import CHROMIUM, log_in
@@ -31,8 +32,11 @@ PUBLIC_URL_NAMES = [
     "public_promises",
     "public_promise_detail",
     "public_statistics",
+    "tip_new",
+    "survey_answer",
 ]
 PK_OBJECTS = {
+    "survey_answer": "survey",
     "public_promise_detail": "promise",
     "promise_detail": "promise",
     "commitment_edit": "commitment",
@@ -82,6 +86,12 @@ def public_objects(sala: Any, personas: dict[str, Any]) -> dict[str, Any]:
     at = datetime(date.today().year - 1, 4, 2, 20, tzinfo=ZoneInfo("Europe/Stockholm"))
     for i in range(6):
         make_event(sala, at=at + timedelta(days=i), where=(area.label_lat, area.label_lon))
+    objects["survey"] = Survey.objects.create(
+        municipality=sala,
+        title="Trygghetsenkät",
+        opens_on=date.today() - timedelta(days=5),
+        closes_on=date.today() + timedelta(days=20),
+    )
     return objects
 
 
