@@ -28,3 +28,18 @@ def language_middleware(
         return response
 
     return middleware
+
+
+def permissions_policy_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The Permissions-Policy header (settings.TRYGG_PERMISSIONS_POLICY) on every response."""
+    policy = settings.TRYGG_PERMISSIONS_POLICY
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response
+
+    return middleware

@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,8 +23,9 @@ def envint(name: str, default: int) -> int:
 DEBUG = envbool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    # A local, never-shared key for development and the demo; production must set SECRET_KEY.
-    SECRET_KEY = "insecure-local-" + str(BASE_DIR)
+    # A local, never-shared key for development and the demo; production must set SECRET_KEY
+    # (the "django-insecure-" prefix makes `check --deploy` say so).
+    SECRET_KEY = "django-insecure-local-" + str(BASE_DIR)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -55,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "trygg.middleware.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "trygg.middleware.language_middleware",
@@ -80,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "trygg.tenants.context_processors.tenant",
             ],
         },
@@ -158,15 +164,57 @@ TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTE
 TRYGG_TILE_URL = os.environ.get("TRYGG_TILE_URL", "")
 TRYGG_TILE_ATTRIBUTION = os.environ.get("TRYGG_TILE_ATTRIBUTION", "")
 
+
+def tile_source(url: str) -> list[str]:
+    """The CSP source of a tile URL template: its scheme and host, "{s}" as a wildcard label."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    host = parts.netloc
+    if "{" in host:  # e.g. {s}.tile.example or tile-{s}.example: any subdomain of the rest
+        host = "*." + host.split(".", 1)[1] if "." in host else ""
+    return [f"{parts.scheme}://{host}"] if host and "{" not in host else []
+
+
+# Content Security Policy: scripts and styles only from our own static files (no inline
+# script, no inline style, no eval); the API docs (Swagger UI) have their own, see api.py.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:", *tile_source(TRYGG_TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+# Browser features pages may use: the phone's position for a report or a walk, its camera
+# for a photo; nothing else.
+TRYGG_PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    "display-capture=(), browsing-topics=()"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx sends the token from the page (base.html, hx-headers).
+CSRF_COOKIE_HTTPONLY = True
+if envbool("TRUST_X_FORWARDED_PROTO"):
+    # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (and strips it
+    # from clients); without it, SECURE_SSL_REDIRECT would redirect forever.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG and envbool("HTTPS", "0"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "1")
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "1")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,19 @@
+// The navigation menus (<details name="nav">) open and close without JavaScript; this adds
+// what a menu is expected to do besides: Escape closes it (focus back on its heading), and
+// so does a click or focus anywhere outside it.
+(function () {
+  "use strict";
+  function menus() { return document.querySelectorAll("nav.main-nav details[open]"); }
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    menus().forEach(function (d) {
+      if (d.contains(document.activeElement)) d.querySelector("summary").focus();
+      d.open = false;
+    });
+  });
+  function closeOutside(e) {
+    menus().forEach(function (d) { if (!d.contains(e.target)) d.open = false; });
+  }
+  document.addEventListener("click", closeOutside);
+  document.addEventListener("focusin", closeOutside);
+})();
