@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from trygg.audit.services import record
+from trygg.documents.policy import as_document
 from trygg.tenants.access import Access, tenant_view
 
 from . import documents, exports, guards, reads, services
@@ -42,7 +43,7 @@ def document_response(template: str, ctx: dict[str, Any], fmt: str, name: str) -
     response = HttpResponse(content, content_type=content_type)
     if fmt == "pdf":
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    return as_document(response)
 
 
 @tenant_view("view_reports")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from trygg.audit.services import record
+from trygg.documents.policy import as_document
 from trygg.tenants.access import Access, tenant_view
 
 from . import document, services
@@ -59,7 +60,7 @@ def download(data: bytes | str, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'
-    return response
+    return as_document(response)
 
 
 @tenant_view("view_reports")

@@ -1,6 +1,8 @@
 // The navigation menus (<details name="nav">) open and close without JavaScript; this adds
 // what a menu is expected to do besides: Escape closes it (focus back on its heading), and
-// so does a click or focus anywhere outside it.
+// so does a click or focus anywhere outside it. Focus on another menu's heading leaves it to
+// the click (name="nav" closes the others then): closing on mousedown would move that heading
+// away from under the pointer on a phone, where an open menu takes space in the page.
 (function () {
   "use strict";
   function menus() { return document.querySelectorAll("nav.main-nav details[open]"); }
@@ -12,6 +14,7 @@
     });
   });
   function closeOutside(e) {
+    if (e.type === "focusin" && e.target.closest("nav.main-nav summary")) return;
     menus().forEach(function (d) { if (!d.contains(e.target)) d.open = false; });
   }
   document.addEventListener("click", closeOutside);
