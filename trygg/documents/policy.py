@@ -9,7 +9,7 @@ load nothing from elsewhere, so inline style is all it is allowed beyond the pag
 from django.http import HttpResponse
 from django.utils.csp import CSP, build_policy
 
-DOCUMENT_CSP = {
+DOCUMENT_CSP: dict[str, list[str]] = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.NONE],
     "style-src": [CSP.UNSAFE_INLINE],
