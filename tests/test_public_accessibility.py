@@ -188,7 +188,7 @@ def test_the_coordinator_publishes_progress_that_a_resident_then_reads(
     try:
         log_in(staff, live_server.url, personas["coordinator"].username)
         staff.goto(live_server.url + reverse("promise_detail", args=["1981", promise.pk]))
-        staff.click("summary")
+        staff.click("main summary")
         staff.fill("input[name=new-date]", "2026-09-15")
         staff.fill("textarea[name=new-text]", "Skolbesök på Ekebyskolan i 20 minuter.")
         staff.check("input[name=new-published]")
