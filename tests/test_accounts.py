@@ -100,8 +100,10 @@ def test_a_police_user_sets_up_a_second_factor_then_logs_in_with_password_and_co
     assert client.post("/account/2fa/", {"code": "123456"}).status_code == 200
     assert client.get(POLICE_PAGE).status_code == 302  # still not verified
     code = rfc_code(secret, time.time() + 30)  # the set-up used the current step
+    key = client.session.session_key
     response = client.post("/account/2fa/", {"code": code, "next": POLICE_PAGE})
     assert response.status_code == 302 and response["Location"] == POLICE_PAGE
+    assert client.session.session_key != key  # a new session key once fully logged in
     assert client.get(POLICE_PAGE).status_code == 200
 
     # The same code cannot be used again, e.g. by someone who watched it being typed.
@@ -301,7 +303,8 @@ def test_an_admin_resets_a_members_second_factor(
     enrol(client)
     membership = Membership.objects.get(user=police)
     admin = login(personas["admin"])
-    assert "Återställ tvåfaktorsinloggning" in admin.get("/k/1981/members/").content.decode()
+    members = admin.get("/k/1981/members/").content.decode()
+    assert "Återställ tvåfaktorsinloggning" in members and "tvåfaktor</span>" in members
     assert admin.post(f"/k/1981/members/{membership.pk}/reset-2fa/").status_code == 302
     assert client.get(POLICE_PAGE)["Location"].startswith("/login/")  # sessions ended
     again, _ = password_login(police.username)
