@@ -121,8 +121,8 @@ def test_a_recovery_code_works_once(personas: dict[str, Any], strict: None) -> N
     client, _ = password_login(admin.username)
     _, codes = enrol(client)
     first, _ = password_login(admin.username)
-    response = first.post("/account/2fa/", {"code": codes[0].lower()})
-    assert response.status_code == 302
+    response = first.post("/account/2fa/", {"code": codes[0].lower(), "next": "//evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"  # no open redirect
     assert first.get("/k/1981/members/").status_code == 200
     assert "9" in first.get("/account/security/").content.decode()  # 9 left
     second, _ = password_login(admin.username)
