@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from trygg.accounts.middleware import VERIFIED
 from trygg.areas.services import import_areas
 from trygg.tenants.models import Membership, Municipality, Organisation, Role
 from trygg.tenants.services import create_municipality
@@ -31,6 +32,16 @@ PERSONAS = {
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def second_factor_optional(settings: Any) -> None:
+    """The personas log in with a password only; tests/test_accounts.py requires the code.
+
+    A user who has set up an authenticator is still asked for a code: only the duty of the
+    police-data and admin roles to set one up is off.
+    """
+    settings.TRYGG_REQUIRE_2FA = False
 
 
 @pytest.fixture
@@ -70,9 +81,14 @@ def personas(sala: Municipality, kungsor: Municipality) -> dict[str, Any]:
 
 @pytest.fixture
 def login() -> Callable[[Any], Client]:
+    """A client with `user` fully logged in: password and, where asked for, second factor."""
+
     def _login(user: Any) -> Client:
         client = Client()
         client.force_login(user)
+        session = client.session
+        session[VERIFIED] = True
+        session.save()
         return client
 
     return _login

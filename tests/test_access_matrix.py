@@ -82,6 +82,8 @@ MATRIX: dict[str, Row] = {
     "organisation_edit": Row("GET", ADMINS, "organisation"),
     "member_list": Row("GET", ADMINS),
     "member_active": Row("POST", ADMINS, "membership"),
+    "member_reset_2fa": Row("POST", ADMINS, "membership"),
+    "member_erase": Row("GET", ADMINS, "membership"),  # the confirmation page; POST erases
     "report_new": Row("GET", REPORTING),
     "report_mine": Row("GET", REPORTING),
     "event_list": Row("GET", VIEWERS),
@@ -205,6 +207,10 @@ MATRIX: dict[str, Row] = {
 }
 # Outside any municipality: the login flow and the language switch.
 PUBLIC = {"home", "login", "logout", "set_language"}
+# Each user's own account pages (trygg.accounts): every logged-in user, about themselves only;
+# tests/test_accounts.py drives them, and checks that anonymous visitors are sent to log in.
+PUBLIC |= {"account_verify", "account_enrol", "account_security", "account_recovery_codes",
+           "account_disable_2fa", "account_password", "account_export"}  # fmt: skip
 # Open311 GeoReport v2 (/open311/v2/, jurisdiction_id in the query): public reads, POST with a
 # partner's key; tests/test_open311.py drives each of them.
 PUBLIC |= {"open311_discovery", "open311_services", "open311_service", "open311_requests",

@@ -17,11 +17,24 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def allow(scope: str, key: str, *, limit: int, per: int) -> bool:
-    """Count one hit for `key` in `scope`; False once more than `limit` fall in `per` seconds."""
+def _name(scope: str, key: str, per: int) -> str:
     window = int(time.time() // per)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{key}".encode()).hexdigest()[:32]
-    name = f"{scope}:{digest}:{window}"
+    return f"{scope}:{digest}:{window}"
+
+
+def hits(scope: str, key: str, *, per: int) -> int:
+    """How many hits `key` has in `scope` in the current window, without counting one.
+
+    With `allow` this counts only some events, e.g. failed logins: check `hits` first, call
+    `allow` when the event to count happened.
+    """
+    return int(caches["ratelimit"].get(_name(scope, key, per), 0))
+
+
+def allow(scope: str, key: str, *, limit: int, per: int) -> bool:
+    """Count one hit for `key` in `scope`; False once more than `limit` fall in `per` seconds."""
+    name = _name(scope, key, per)
     cache = caches["ratelimit"]
     if cache.add(name, 1, timeout=per + 1):
         return limit >= 1

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # its templates and static Swagger UI for the API docs
     "trygg.tenants",
+    "trygg.accounts",
     "trygg.audit",
     "trygg.areas",
     "trygg.reports",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "trygg.accounts.middleware.account_middleware",  # idle timeout, second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -108,14 +110,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sessions end 12 hours after the login whatever happens, and after 2 hours without a request
+# (trygg.accounts.middleware). The cookie also dies with the browser: a shared computer in a
+# municipal office must not keep a session for the next person; on phones, where browsers
+# are rarely closed, the idle timeout does the work.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
+TRYGG_SESSION_IDLE_SECONDS = envint("TRYGG_SESSION_IDLE_SECONDS", 2 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Users with a role that sees police data or administers must log in with a second factor
+# (TOTP); other users may choose to. Off only for tests and local try-outs.
+TRYGG_REQUIRE_2FA = envbool("TRYGG_REQUIRE_2FA", "1")
+# Failed logins allowed per (count, seconds): per account, per client address; wrong codes.
+TRYGG_LOGIN_USER_RATE = (envint("TRYGG_LOGIN_USER_LIMIT", 5), 15 * 60)
+TRYGG_LOGIN_ADDRESS_RATE = (envint("TRYGG_LOGIN_ADDRESS_LIMIT", 20), 15 * 60)
+TRYGG_TOTP_RATE = (5, 15 * 60)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]

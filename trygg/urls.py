@@ -2,20 +2,24 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from trygg.accounts import urls as account_urls
+from trygg.accounts.views import LoginView
 from trygg.api.api import api
 from trygg.tenants import views as tenant_views
 from trygg.tips import urls as tips_urls
 
 urlpatterns = [
     path("", tenant_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lang/", set_language, name="set_language"),
+    path("account/", include(account_urls.urlpatterns)),
     # The public site of a municipality: no login.
     path("kommun/<str:code>/", include("trygg.citizens.public_urls")),
     path("kommun/<str:code>/", include(tips_urls.public_urlpatterns)),
     path("kommun/<str:code>/", include("trygg.surveys.urls_public")),
     path("k/<str:code>/", include("trygg.tenants.urls")),
+    path("k/<str:code>/", include(account_urls.tenant_urlpatterns)),
     path("k/<str:code>/", include("trygg.reports.urls")),
     path("k/<str:code>/", include("trygg.areas.urls")),
     path("k/<str:code>/", include("trygg.audit.urls")),

@@ -69,6 +69,9 @@ def add_member(
 
 @transaction.atomic
 def set_membership_active(actor: Any, membership: Membership, active: bool) -> None:
+    """Activate or end a membership; ending one may revoke tokens and end sessions (offboard)."""
+    from trygg.accounts.services import offboard  # accounts builds on tenants
+
     membership.active = active
     membership.save(update_fields=["active"])
     record(
@@ -79,3 +82,5 @@ def set_membership_active(actor: Any, membership: Membership, active: bool) -> N
         summary=f"{membership.user.get_username()}: {membership.get_role_display()}",
         active=active,
     )
+    if not active:
+        offboard(actor, membership.user, membership.organisation.municipality)

@@ -95,7 +95,7 @@ def member_list(request: HttpRequest, access: Access) -> HttpResponse:
         return redirect("member_list", code=access.municipality.code)
     members = (
         Membership.objects.filter(organisation__municipality=access.municipality)
-        .select_related("user", "organisation")
+        .select_related("user", "user__totp_device", "organisation")
         .order_by("organisation__name", "user__username", "role")
     )
     return render(request, "tenants/member_list.html", {"members": members, "form": form})
