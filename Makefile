@@ -20,6 +20,8 @@ install-test: $(BIN)/python
 	npm ci --no-audit --no-fund --loglevel=error
 	scripts/system-deps
 
+# The demo is a local try-out: its users need no second factor unless TRYGG_REQUIRE_2FA=1.
+demo: export TRYGG_REQUIRE_2FA ?= 0
 demo: install
 	$(BIN)/trygg demo
 	$(BIN)/trygg serve --port $(PORT)
