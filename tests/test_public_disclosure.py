@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from trygg import disclosure
 from trygg.areas.models import Area
-from trygg.citizens import disclosure
 from trygg.citizens.stats import report_periods
 from trygg.imports.models import ImportBatch
 from trygg.police.models import PoliceCrime
