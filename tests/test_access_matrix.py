@@ -198,6 +198,7 @@ MATRIX: dict[str, Row] = {
     "publication_list": Row("GET", VIEWERS),
     "publication_direction": Row("POST", REVIEWERS, "direction"),
     "publication_followup": Row("POST", REVIEWERS, "followup"),
+    "publication_picture": Row("POST", REVIEWERS, "picture"),
     # The public site.
     "public_promises": Row("GET", EVERYONE),
     "public_promise_detail": Row("GET", EVERYONE, "promise"),
@@ -267,6 +268,13 @@ def objects(personas: dict[str, Any], sala: Any) -> dict[str, Any]:
                 title="Trygghetsenkät",
                 opens_on=timezone.localdate() - timedelta(days=5),
                 closes_on=timezone.localdate() + timedelta(days=20),
+            ),
+            "picture": WeeklyPicture.objects.create(
+                municipality=sala,
+                week="2026-W40",
+                status=WeeklyPicture.Status.PUBLISHED,
+                published_at=timezone.now(),
+                snapshot={"week": "2026-W40"},
             ),
         }
         | cycle_objects(sala, personas)
@@ -363,6 +371,12 @@ API_MATRIX: dict[str, ApiRow] = {
     "actions_geojson": ApiRow("GET", "exports/actions.geojson", MEMBERS),
     "statistics": ApiRow("GET", "exports/statistics", MEMBERS),
     "statistics_csv": ApiRow("GET", "exports/statistics.csv", MEMBERS),
+    # Citizen-dialogue surveys: staff with the overview, suppressed results only.
+    "surveys": ApiRow("GET", "surveys", VIEWERS),
+    "survey_results": ApiRow("GET", "surveys/{survey}/results", VIEWERS, outsider=NOT_THEIRS),
+    "survey_results_csv": ApiRow(
+        "GET", "exports/surveys/{survey}/results.csv", VIEWERS, outsider=NOT_THEIRS
+    ),
 }
 # The OpenAPI document and the interactive docs: public, they hold no data.
 API_PUBLIC = {"openapi-json", "openapi-view", "api-root"}
@@ -390,7 +404,12 @@ def api_objects(objects: dict[str, Any], sala: Any) -> dict[str, Any]:
         published_at=timezone.now(),
         snapshot={"week": "2026-W47", "total": {"count": 1}, "police": {"events": 4711}},
     )
-    return {"event": objects["event"].pk, "action": objects["action"].pk, "week": picture.week}
+    return {
+        "event": objects["event"].pk,
+        "action": objects["action"].pk,
+        "week": picture.week,
+        "survey": objects["survey"].pk,
+    }
 
 
 def api_body(name: str) -> dict[str, Any]:

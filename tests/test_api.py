@@ -296,3 +296,72 @@ def test_users_make_and_revoke_their_own_tokens(personas: dict[str, Any], login:
     assert AuditEvent.objects.filter(object_type="api.apitoken").count() == 2
     bad = client.post("/k/1981/api-tokens/", {"name": "x", "scopes": [], "expires": "2000-01-01"})
     assert bad.status_code == 200 and ApiToken.objects.count() == 1
+
+
+@pytest.fixture
+def survey_answered(sala: Any) -> Any:
+    """A round with A: 12 unsafe of 30, B: 10 of 25, C: 3 of 6 (too few: B hidden too)."""
+    from trygg.surveys.models import Survey
+
+    from .test_surveys import areas, fill
+
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        municipality=sala, title="Enkät 4711", opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=20), area_kind="deso",
+    )  # fmt: skip
+    a, b, c = areas(sala)[:3]
+    fill(survey, a, [3] * 12 + [2] * 18)
+    fill(survey, b, [4] * 10 + [1] * 15)
+    fill(survey, c, [3] * 3 + [1] * 3)
+    return survey, (a, b, c)
+
+
+def test_survey_results_come_per_area_with_small_groups_hidden(
+    survey_answered: Any, as_role: Any
+) -> None:
+    survey, (a, b, c) = survey_answered
+    rounds = as_role("analyst").get("/api/v1/surveys").json()
+    assert [(r["id"], r["title"], r["status"]) for r in rounds["items"]] == [
+        (survey.pk, "Enkät 4711", "open")
+    ]
+    body = as_role("analyst").get(f"/api/v1/surveys/{survey.pk}/results").json()
+    assert body["respondents"] == 61 and body["minimum"] == 10
+    counts = {r["area"]: r["n"] for r in body["respondents_by_area"]}
+    assert counts[a.code] == 30 and counts[c.code] is None
+    evening = next(q for q in body["questions"] if q["code"] == "evening")
+    assert (evening["total"]["k"], evening["total"]["n"]) == (25, 61)
+    groups = {g["area"]: g for g in evening["areas"]}
+    assert (groups[a.code]["k"], groups[a.code]["n"]) == (12, 30)
+    assert groups[a.code]["low"] < 40 < groups[a.code]["high"]
+    for hidden in (b.code, c.code):
+        g = groups[hidden]
+        assert g["hidden"] and g["n"] is None and g["k"] is None and g["share"] is None
+    assert "3" not in {str(v) for g in (groups[b.code], groups[c.code]) for v in g.values()}
+
+
+def test_survey_results_csv_is_suppressed_and_audited(survey_answered: Any, as_role: Any) -> None:
+    survey, (a, b, c) = survey_answered
+    response = as_role("coordinator").get(f"/api/v1/exports/surveys/{survey.pk}/results.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    rows = [line.split(";") for line in text.splitlines()]
+    evening = {r[1]: r for r in rows if r[0] == "evening"}
+    assert evening[a.code][3:5] == ["30", "12"]
+    assert evening[b.code][3:5] == ["", ""] and evening[c.code][3:5] == ["", ""]
+    assert AuditEvent.objects.filter(action="export", object_type="surveys.survey").exists()
+
+
+def test_survey_endpoints_refuse_reporters_and_other_municipalities(
+    survey_answered: Any, as_role: Any
+) -> None:
+    survey, _areas = survey_answered
+    for path in (
+        "/api/v1/surveys",
+        f"/api/v1/surveys/{survey.pk}/results",
+        f"/api/v1/exports/surveys/{survey.pk}/results.csv",
+    ):
+        assert as_role("reporter").get(path).status_code == 403
+    outsider = as_role("outsider")
+    assert outsider.get(f"/api/v1/surveys/{survey.pk}/results").status_code == 404
+    assert outsider.get("/api/v1/surveys").json()["items"] == []

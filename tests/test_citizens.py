@@ -194,3 +194,82 @@ def test_the_demo_fills_salas_public_page(db, client):
     before = CitizenPromise.objects.count(), Progress.objects.count()
     call_command("demo", stdout=StringIO(), stderr=StringIO())
     assert (CitizenPromise.objects.count(), Progress.objects.count()) == before
+
+
+def test_it_shows_a_published_weekly_picture_only_as_the_text_for_the_public(
+    coordinator, client, sala, personas, login
+):
+    from trygg.citizens.models import PublishedPicture
+    from trygg.picture.models import WeeklyPicture
+
+    draft = WeeklyPicture.objects.create(municipality=sala, week="2026-W45")
+    frozen = WeeklyPicture.objects.create(
+        municipality=sala, week="2026-W46", status=WeeklyPicture.Status.PUBLISHED,
+        snapshot={"total": {"count": 4711}, "points": [[59.9, 16.6]], "police": {"events": 4712}},
+    )  # fmt: skip
+    # A draft cannot go public; personal data is refused; other roles may not publish.
+    coordinator.post(url("publication_picture", draft.pk), {"published": "1", "text": "Lugnt."})
+    assert not PublishedPicture.objects.exists()
+    coordinator.post(
+        url("publication_picture", frozen.pk), {"published": "1", "text": "Ring 070-123 45 67"}
+    )
+    assert not PublishedPicture.objects.exists()
+    analyst = login(personas["analyst"])
+    response = analyst.post(url("publication_picture", frozen.pk), {"published": "1", "text": "x"})
+    assert response.status_code == 403
+    listing = coordinator.get(url("publication_list")).content.decode()
+    assert "2026-W46" in listing and "2026-W45" not in listing
+
+    response = coordinator.post(
+        url("publication_picture", frozen.pk),
+        {"published": "1", "text": "Lugnare i centrum, fler klotteranmälningar i Ekeby."},
+    )
+    assert response.status_code == 302
+    published = PublishedPicture.objects.get()
+    assert published.published_by == personas["coordinator"] and published.published_at
+    audit = AuditEvent.objects.filter(object_type="picture.weeklypicture").latest("pk")
+    assert audit.user == personas["coordinator"] and audit.detail["published"] is True
+    assert audit.object_id == str(frozen.pk) and audit.action == "update"
+    home = client.get(url("public_home")).content.decode()
+    assert "Läget vecka 2026-W46" in home
+    assert "Lugnare i centrum, fler klotteranmälningar i Ekeby." in home
+    assert "4711" not in home and "4712" not in home and "59.9" not in home
+
+    coordinator.post(url("publication_picture", frozen.pk), {"published": "0"})
+    assert not PublishedPicture.objects.exists()
+    assert "Läget vecka 2026-W46" not in client.get(url("public_home")).content.decode()
+
+
+def test_the_public_page_shows_a_closed_surveys_results_only_when_published(client, sala):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trygg.surveys.models import Survey
+
+    from .test_surveys import areas, fill
+
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        municipality=sala, title="Trygghetsenkät våren", opens_on=today - timedelta(days=60),
+        closes_on=today - timedelta(days=30), area_kind="deso",
+    )  # fmt: skip
+    a, b, c = areas(sala)[:3]
+    fill(survey, a, [3] * 12 + [2] * 18)  # 40 % of 30
+    fill(survey, b, [4] * 10 + [1] * 15)  # hidden to protect C
+    fill(survey, c, [3] * 3 + [1] * 3)  # fewer than 10
+    home = client.get(url("public_home")).content.decode()
+    assert "Trygghetsenkät våren" not in home
+    survey.publish_results = True
+    survey.save()
+    home = client.get(url("public_home")).content.decode()
+    assert "Trygghetsenkät våren" in home and "61 svar" in home
+    assert "40 % (" in home  # area A's share with its interval
+    assert "färre än 10 svar" in home and "dold för att skydda en liten grupp" in home
+    assert "10 av 25" not in home and "3 av 6" not in home
+    # An open survey, even marked to publish, shows no results: only the link to answer it.
+    survey.closes_on = today + timedelta(days=3)
+    survey.save()
+    home = client.get(url("public_home")).content.decode()
+    assert "61 svar" not in home
+    assert reverse("survey_answer", args=["1981", survey.pk]) in home

@@ -321,9 +321,13 @@ def test_the_demo_document_is_complete_but_for_what_people_must_still_do(db):
     lagesbild = Lagesbild.objects.get(municipality__code="1981")
     html, snapshot = html_of(lagesbild)
     missing = {i["key"] for i in document.context(snapshot)["missing"]}
-    # Sala's Brå file has no county or NTU figures; surveys and walks are not wired in yet;
-    # the adoption is the kommun's own act.
-    assert missing == {"reference", "ntu", "dialogue", "walks", "biennial", "adopted"}
+    # Sala's Brå file has no county or NTU figures; the adoption is the kommun's own act.
+    assert missing == {"reference", "ntu", "biennial", "adopted"}
+    sections = snapshot["sections"]
+    assert sections["surveys"]["rows"] and sections["walks"]["rows"]
+    assert 'data-section="surveys"' in html and 'data-section="walks"' in html
+    for figure in snapshot["figures"]:
+        assert compute(figure) == pytest.approx(figure["value"]), figure
     assert all(p["has_cause_analysis"] for p in snapshot["problems"])
     assert all(
         any(m["problem_id"] == p["id"] for m in snapshot["plan"]) for p in snapshot["problems"]
@@ -332,3 +336,146 @@ def test_the_demo_document_is_complete_but_for_what_people_must_still_do(db):
     for figure in snapshot["figures"]:
         assert compute(figure) == pytest.approx(figure["value"]), figure
     assert len(FIGURE.findall(html)) > 50
+
+
+# The citizen dialogue and the safety walks --------------------------------------------------
+
+
+@pytest.fixture
+def dialogue(data, sala, personas, login):
+    """A survey round in the period (A: 12 unsafe of 30, B: 10 of 25, C: 3 of 6, too few: B
+    hidden to protect it) and a safety walk done in the period with two findings."""
+    from trygg.surveys.models import Survey
+    from trygg.walks.models import SafetyWalk
+
+    from .test_surveys import areas, fill
+    from .test_walks import make_walk, org_of, record_findings
+
+    survey = Survey.objects.create(
+        municipality=sala, title="Trygghetsenkät 2025", opens_on=date(2025, 3, 1),
+        closes_on=date(2025, 3, 31), area_kind="deso",
+    )  # fmt: skip
+    a, b, c = areas(sala)[:3]
+    fill(survey, a, [3] * 12 + [2] * 18)
+    fill(survey, b, [4] * 10 + [1] * 15)
+    fill(survey, c, [3] * 3 + [1] * 3)
+    walk = make_walk(
+        sala, [org_of(personas["police"])], date=date(2025, 5, 10), status=SafetyWalk.Status.DONE
+    )
+    record_findings(sala, login(personas["coordinator"]), walk)
+    return {"survey": survey, "walk": walk, "a": a}
+
+
+def test_the_survey_and_the_walks_come_in_with_traceable_numbers(data, dialogue, sala):
+    html, snapshot = html_of(data["lagesbild"])
+    figures = {f["id"]: f for f in snapshot["figures"]}
+    surveys, walks = snapshot["sections"]["surveys"], snapshot["sections"]["walks"]
+    evening = {
+        r["label"]: (r["n"]["value"], r["of"]["value"]) for r in surveys["rows"] if "of" in r
+    }
+    area_a = dialogue["a"].label
+    assert evening == {
+        "Trygghetsenkät 2025: Otrygga på kvällen, Sala": (25, 61),
+        f"Trygghetsenkät 2025: Otrygga på kvällen, {area_a}": (12, 30),
+    }
+    assert surveys["rows"][0]["n"]["value"] == 61  # answers
+    walk_rows = {r["label"]: r["n"]["value"] for r in walks["rows"]}
+    assert walk_rows["Genomförda trygghetsvandringar"] == 1
+    assert walk_rows["Iakttagelser"] == 2
+    assert walk_rows["Iakttagelser: Bristfällig belysning"] == 1
+    assert walk_rows["Iakttagelser: Klotter"] == 1
+    for row in surveys["rows"] + walks["rows"]:
+        for key in ("n", "of"):
+            if key in row:
+                figure = figures[row[key]["id"]]
+                assert compute(figure) == pytest.approx(figure["value"]), figure
+                assert f'data-figure="{figure["id"]}"' in html
+    assert "(41 %, 95 % intervall 30–54 %)" in html  # 25/61: Wilson, 29.5–54.1
+    assert "10 av 25" not in html  # area B is hidden to protect C
+    context = document.context(snapshot)
+    done = {i["key"]: i["done"] for i in context["checklist"]}
+    assert done["dialogue"] and done["walks"]
+    docx = document.render_docx(snapshot)
+    with zipfile.ZipFile(io.BytesIO(docx)) as f:
+        body = f.read("word/document.xml").decode()
+    assert "Otrygga på kvällen" in body and "Genomförda trygghetsvandringar" in body
+    from .test_walks import pdf_text
+
+    text = pdf_text(document.render_pdf(html))
+    if text is not None:
+        assert "Genomförda trygghetsvandringar" in text and "Otrygga på kvällen" in text
+
+
+# Small counts of police-reported crime --------------------------------------------------
+
+
+def crimes_in(sala: Any, counts: dict[Area, dict[str, int]]) -> None:
+    from trygg.imports.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        municipality=sala, source="police-crimes", file_name="x.csv", status="imported"
+    )
+    PoliceCrime.objects.filter(municipality=sala).delete()
+    for area, by_code in counts.items():
+        for code, n in by_code.items():
+            PoliceCrime.objects.create(
+                municipality=sala, key=f"k{area.pk}-{code}", batch=batch, area=area,
+                deso_code=area.code, crime_code=code, registered=date(2025, 3, 1), count=n,
+            )  # fmt: skip
+
+
+def police_part(html: str) -> str:
+    """The document's section 1.1, police-reported crime."""
+    return html[html.index("<h3>1.1") : html.index("<h3>1.2")]
+
+
+def shown_numbers(html: str, ids: list[str]) -> dict[str, str]:
+    """What the page shows for each figure: its number, or its marker."""
+    out = {}
+    for figure_id in ids:
+        found = re.search(rf'data-figure="{figure_id}"[^>]*>([^<]+)</a>', html)
+        assert found, figure_id
+        out[figure_id] = found.group(1).replace("&lt;", "<")
+    return out
+
+
+def test_small_police_counts_are_hidden_with_a_second_cell_so_the_total_tells_nothing(data, sala):
+    desos = list(Area.objects.filter(municipality=sala, kind="deso").order_by("code"))
+    # One category (theft, 9301…) in three areas: 3, 20 and 30. Total 53, exact.
+    crimes_in(sala, {desos[0]: {"9301": 3}, desos[1]: {"9301": 20}, desos[2]: {"9301": 30}})
+    html, snapshot = html_of(data["lagesbild"])
+    c = snapshot["sections"]["police_crime"]
+    assert c["total"]["value"] == 53 and "hidden" not in c["total"]
+    areas = {r["label"]: r["n"] for r in c["areas"]}
+    shown = shown_numbers(html, [f["id"] for f in areas.values()])
+    by_label = {label: shown[f["id"]] for label, f in areas.items()}
+    assert by_label == {desos[2].label: "30", desos[0].label: "<5", desos[1].label: "×"}
+    # The total minus the shown areas is 23: a hidden "<5" and a hidden "×", not a 3.
+    police = police_part(html)
+    assert 'data-value="3"' not in police and 'data-value="20"' not in police
+    assert ">3<" not in police and ">20<" not in police and ">23<" not in police
+    assert "Antal från 1 till 4" in police  # the note explaining it
+    # The appendix shows the markers, never the hidden values.
+    appendix = html[html.index('id="h-sources"') :]
+    for f in areas.values():
+        row = re.search(
+            rf'<tr id="src-{f["id"]}"><td>{f["id"]}</td><td class="num">([^<]+)</td>', appendix
+        )
+        assert row and row.group(1) in ("30", "&lt;5", "×"), row
+    # So does the DOCX.
+    with zipfile.ZipFile(io.BytesIO(document.render_docx(snapshot))) as f:
+        body = f.read("word/document.xml").decode()
+    assert "&lt;5" in body and "×" in body
+    # Every hidden figure can still be computed again by the staff, from its query.
+    hidden = [f for f in snapshot["figures"] if f["hidden"]]
+    assert {f["value"] for f in hidden} >= {3, 20}
+    assert all(compute(f) == f["value"] for f in hidden)
+
+
+def test_a_line_of_small_counts_alone_hides_its_total(data, sala):
+    desos = list(Area.objects.filter(municipality=sala, kind="deso").order_by("code"))
+    crimes_in(sala, {desos[0]: {"9301": 3}})  # one area, one category: the total would tell
+    html, snapshot = html_of(data["lagesbild"])
+    c = snapshot["sections"]["police_crime"]
+    assert c["total"].get("hidden") and c["categories"][0]["n"]["hidden"] == "small"
+    assert 'data-value="3"' not in police_part(html) and ">3<" not in police_part(html)

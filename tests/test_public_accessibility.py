@@ -13,14 +13,21 @@ import pytest
 from django.urls import reverse
 
 from trygg.areas.models import Area
-from trygg.citizens.models import Progress, PublishedDirection, PublishedFollowUp
+from trygg.citizens.models import (
+    Progress,
+    PublishedDirection,
+    PublishedFollowUp,
+    PublishedPicture,
+)
 from trygg.cycle.models import DirectionDecision, DirectionProblem, FollowUp
+from trygg.picture.models import WeeklyPicture
 from trygg.surveys.models import Survey
 
 from .accessibility import assert_accessible, axe_violations
 from .test_browser import CHROMIUM, log_in
 from .test_citizens import citizens_objects
 from .test_review import make_event
+from .test_surveys import fill
 
 pytestmark = [
     pytest.mark.browser,
@@ -92,6 +99,18 @@ def public_objects(sala: Any, personas: dict[str, Any]) -> dict[str, Any]:
         opens_on=date.today() - timedelta(days=5),
         closes_on=date.today() + timedelta(days=20),
     )
+    # Published results of a closed round (shown and hidden groups) and a weekly picture.
+    closed = Survey.objects.create(
+        municipality=sala, title="Trygghetsenkät våren", opens_on=date.today() - timedelta(days=60),
+        closes_on=date.today() - timedelta(days=30), publish_results=True,
+    )  # fmt: skip
+    desos = Area.objects.filter(municipality=sala, kind="deso").order_by("code")
+    fill(closed, desos[0], [3] * 12 + [2] * 18)
+    fill(closed, desos[1], [3] * 3 + [1] * 3)
+    picture = WeeklyPicture.objects.create(
+        municipality=sala, week="2026-W46", status=WeeklyPicture.Status.PUBLISHED, snapshot={}
+    )
+    PublishedPicture.objects.create(picture=picture, text="Lugn vecka i centrum.")
     return objects
 
 

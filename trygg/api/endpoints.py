@@ -24,6 +24,8 @@ from trygg.reports.access import access_event, visible_events
 from trygg.reports.forms import FINDING_LABELS
 from trygg.reports.models import Category
 from trygg.reports.services import EventInput, report_incident
+from trygg.surveys import results
+from trygg.surveys.models import Survey
 from trygg.tenants.access import Access
 from trygg.tenants.models import Organisation
 
@@ -371,6 +373,74 @@ def police_event_row(p: PoliceEvent) -> dict[str, Any]:
     }
 
 
-# Survey results: trygg.surveys (built in parallel) adds its endpoint here, e.g.
-# `GET /surveys` and `GET /surveys/{id}/results`, through the surveys app's own access gate
-# and its small-count suppression.
+def _survey(access: Access, survey_id: int) -> Survey:
+    survey = Survey.objects.filter(municipality=access.municipality, pk=_pk(survey_id)).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def survey_row(survey: Survey) -> dict[str, Any]:
+    return {
+        "id": survey.pk,
+        "title": survey.title,
+        "opens_on": survey.opens_on,
+        "closes_on": survey.closes_on,
+        "status": survey.status,
+        "area_kind": survey.area_kind,
+        "publish_results": survey.publish_results,
+    }
+
+
+@router.get("/surveys", response=answers(list[s.SurveyOut]), tags=["surveys"])
+@etagged
+@paginate(Page)
+def surveys(request: HttpRequest) -> Rows:
+    """The citizen-dialogue survey rounds, newest first (staff with the overview only)."""
+    access = gate(request, capability="view_reports")
+    return Rows(Survey.objects.filter(municipality=access.municipality), survey_row)
+
+
+def _group(group: Any, area: Area | None) -> dict[str, Any]:
+    shown = not group.hidden
+    return {
+        "area": area.code if area else None,
+        "label": group.label,
+        "hidden": group.hidden,
+        "note": str(group.reason_text) if group.hidden else "",
+        **{
+            k: (getattr(group, k) if shown else None)
+            for k in ("n", "k", "share", "low", "high", "mean", "mean_low", "mean_high")
+        },
+    }
+
+
+@router.get("/surveys/{survey_id}/results", response=answers(s.SurveyResultsOut), tags=["surveys"])
+@etagged
+def survey_results(request: HttpRequest, survey_id: int) -> dict[str, Any]:
+    """The round's results per area and for the whole municipality, as the staff page shows
+    them: shares with 95 % Wilson intervals and mean scores with t intervals; a group with
+    fewer than 10 answers, or one hidden so that such a group cannot be worked out from the
+    total, has every number null (trygg.analysis.surveys)."""
+    access = gate(request, capability="view_reports")
+    data = results.results(_survey(access, survey_id))
+    respondents = data["respondents"]
+    return {
+        "survey": survey_row(data["survey"]),
+        "minimum": results.MINIMUM,
+        "respondents": respondents["total"],
+        "respondents_by_area": [
+            {"area": a.code, "label": a.label, "n": n}
+            for a, n in zip(data["areas"], respondents["by_area"], strict=True)
+        ],
+        "questions": [
+            {
+                "code": qr.question.code,
+                "question": str(qr.question.text),
+                "outcome": str(qr.question.outcome),
+                "total": _group(qr.total, None),
+                "areas": [_group(g, a) for a, g in zip(data["areas"], qr.groups, strict=True)],
+            }
+            for qr in data["questions"]
+        ],
+    }

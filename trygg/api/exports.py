@@ -14,13 +14,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router
 
 from trygg.audit.services import record
+from trygg.disclosure import withheld
 from trygg.reports.models import Event
+from trygg.surveys import results
 from trygg.tenants.access import Access
 
 from . import schemas as s
 from .auth import gate
-from .disclosure import disclose
-from .endpoints import ERRORS, _actions, _events
+from .endpoints import ERRORS, _actions, _events, _survey
 from .filters import EventFilter, filter_events
 from .present import action_point, action_row, event_row, point_feature
 
@@ -119,7 +120,7 @@ def statistics_rows(access: Access, filters: EventFilter) -> list[dict[str, Any]
     counts = Counter(events.counted().values_list("area__code", "category__code"))
     rows = []
     for (area, category), n in sorted(counts.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        shown = n if exact else disclose(n)
+        shown = n if exact else withheld(n)
         rows.append(
             {"area": area, "category": category, "count": shown, "suppressed": shown is None}
         )
@@ -144,3 +145,27 @@ def statistics_csv(request: HttpRequest, filters: Query[EventFilter]) -> HttpRes
     _audit(access, "statistics", "csv", len(rows))
     fields = list(s.StatisticsRow.model_fields)
     return _csv(rows, f"statistik-{access.municipality.code}", fields)
+
+
+@router.get("/surveys/{survey_id}/results.csv", response=ERRORS, openapi_extra=_documented(CSV))
+def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The round's results per question and area as CSV (`;`-separated, UTF-8 with a BOM):
+    the same suppressed numbers as the staff page's export."""
+    access = gate(request, capability="view_reports")
+    survey = _survey(access, survey_id)
+    rows = results.csv_rows(results.results(survey))
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(results.csv_header())
+    writer.writerows(rows)
+    record(
+        access.user,
+        "export",
+        survey,
+        municipality=access.municipality,
+        summary=f"results of {survey.title} as CSV: API",
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="enkat-{survey.pk}.csv"'
+    return response

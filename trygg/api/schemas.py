@@ -194,3 +194,50 @@ class StatisticsRow(Schema):
     category: str
     count: int | None = Field(description="null where fewer than the suppression threshold.")
     suppressed: bool
+
+
+class SurveyOut(Schema):
+    id: int
+    title: str
+    opens_on: date
+    closes_on: date
+    status: str = Field(description="upcoming, open or closed")
+    area_kind: str
+    publish_results: bool
+
+
+class SurveyGroup(Schema):
+    area: str | None = Field(description="The area code; null for the whole municipality.")
+    label: str
+    hidden: bool
+    note: str = Field(description="Why the group is hidden (fewer than 10 answers …).")
+    n: int | None = Field(description="Answers other than “don't know”; null when hidden.")
+    k: int | None = Field(description="Answers in the outcome (e.g. unsafe).")
+    share: float | None = Field(description="Per cent in the outcome.")
+    low: float | None = Field(description="95 % Wilson interval, per cent.")
+    high: float | None
+    mean: float | None = Field(description="Mean score on 1–4, with its 95 % t interval.")
+    mean_low: float | None
+    mean_high: float | None
+
+
+class SurveyAreaCount(Schema):
+    area: str
+    label: str
+    n: int | None = Field(description="Respondents; null when hidden.")
+
+
+class SurveyQuestionResult(Schema):
+    code: str
+    question: str
+    outcome: str
+    total: SurveyGroup
+    areas: list[SurveyGroup]
+
+
+class SurveyResultsOut(Schema):
+    survey: SurveyOut
+    minimum: int = Field(description="The smallest group shown.")
+    respondents: int | None
+    respondents_by_area: list[SurveyAreaCount]
+    questions: list[SurveyQuestionResult]

@@ -93,3 +93,17 @@ class PublishFollowUpForm(forms.Form):
 
     def clean_text(self) -> str:
         return no_personal_data(self.cleaned_data["text"])
+
+
+class PublishPictureForm(forms.Form):
+    text = forms.CharField(
+        label=_("Summary for the public"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What the week's picture shows, in plain words: no counts, names or addresses."
+        ),
+    )
+
+    def clean_text(self) -> str:
+        return no_personal_data(self.cleaned_data["text"])

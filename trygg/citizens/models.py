@@ -3,8 +3,9 @@
 A citizen promise is made for a period (e.g. "2024 januari–juni"), signed by the police and
 the municipality; each commitment has a responsible party, linked actions, a status and
 progress entries. Only a published promise, and only its published progress entries, show
-on the public page. Direction decisions and follow-ups of the EST cycle show there only when
-the group publishes them (`PublishedDirection`, `PublishedFollowUp`).
+on the public page. Direction decisions, follow-ups of the EST cycle and published weekly
+pictures show there only when the group publishes them (`PublishedDirection`,
+`PublishedFollowUp`, `PublishedPicture`).
 """
 
 from datetime import date
@@ -169,3 +170,26 @@ class PublishedFollowUp(models.Model):
 
     def __str__(self) -> str:
         return str(self.followup)
+
+
+class PublishedPicture(models.Model):
+    """A published (frozen) weekly picture the group shows on the public page, as the text it
+    writes for the public. No count of the picture is shown: weekly counts would add up to
+    the public page's quarterly cells and let one subtract a hidden one (trygg.disclosure),
+    and the picture's points, police data and actions are internal."""
+
+    picture = models.OneToOneField(
+        "picture.WeeklyPicture", on_delete=models.CASCADE, related_name="publication"
+    )
+    text = models.TextField(_("summary for the public"), max_length=4000)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-picture__week"]
+        verbose_name = _("published weekly picture")
+
+    def __str__(self) -> str:
+        return str(self.picture)

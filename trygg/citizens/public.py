@@ -12,12 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from trygg.cycle.models import Action, DirectionDecision
+from trygg.surveys.results import public_results
 from trygg.tenants.access import public_view
 from trygg.tenants.models import Municipality
 
 from . import stats
 from .access import public_promise
-from .models import CitizenPromise, Commitment, Progress, PublishedFollowUp
+from .models import CitizenPromise, Commitment, Progress, PublishedFollowUp, PublishedPicture
 
 
 def published_directions(municipality: Municipality) -> list[DirectionDecision]:
@@ -62,6 +63,10 @@ def public_home(request: HttpRequest, municipality: Municipality) -> HttpRespons
         "followups": PublishedFollowUp.objects.filter(
             followup__municipality=municipality
         ).select_related("followup")[:4],
+        "pictures": PublishedPicture.objects.filter(
+            picture__municipality=municipality
+        ).select_related("picture")[:4],
+        "surveys": public_results(municipality),
     }
     return render(request, "public/home.html", ctx)
 

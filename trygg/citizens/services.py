@@ -8,10 +8,17 @@ from django.db import transaction
 from trygg.audit.services import record
 from trygg.cycle.models import DirectionDecision, FollowUp
 from trygg.cycle.services import save_form
+from trygg.picture.models import WeeklyPicture
 
-from .models import CitizenPromise, Progress, PublishedDirection, PublishedFollowUp
+from .models import (
+    CitizenPromise,
+    Progress,
+    PublishedDirection,
+    PublishedFollowUp,
+    PublishedPicture,
+)
 
-__all__ = ["publish_direction", "publish_followup", "save_form", "set_published"]
+__all__ = ["publish_direction", "publish_followup", "publish_picture", "save_form", "set_published"]
 
 
 @transaction.atomic
@@ -47,3 +54,29 @@ def publish_followup(actor: Any, followup: FollowUp, text: str | None) -> None:
             followup=followup, defaults={"text": text, "published_by": actor}
         )
     record(actor, "update", followup, summary=str(followup), published=text is not None)
+
+
+class NotPublished(ValueError):
+    """A weekly picture that is still a draft cannot go on the public page."""
+
+
+@transaction.atomic
+def publish_picture(actor: Any, picture: WeeklyPicture, text: str | None) -> None:
+    """Show the published weekly picture on the public page with `text` for the public, or
+    withdraw it (text None)."""
+    if text is None:
+        PublishedPicture.objects.filter(picture=picture).delete()
+    else:
+        if not picture.published:
+            raise NotPublished(picture.week)
+        PublishedPicture.objects.update_or_create(
+            picture=picture, defaults={"text": text, "published_by": actor}
+        )
+    record(
+        actor,
+        "update",
+        picture,
+        municipality=picture.municipality,
+        summary=f"{picture.week}: public page",
+        published=text is not None,
+    )

@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.areas.models import Area
+from trygg.disclosure import Count, disclose, large_enough, public_kind
 from trygg.police.models import PoliceCrime
 from trygg.reports.models import Event, Source
 from trygg.tenants.models import Municipality
-
-from .disclosure import Count, disclose, large_enough, public_kind
 
 # Choropleth classes of a disclosed count: (lower bound, label); suppressed cells are class 0.
 CLASSES = ((5, "5–9"), (10, "10–19"), (20, "20–49"), (50, "50+"))

@@ -19,4 +19,5 @@ urlpatterns = [
         name="publication_direction",
     ),
     path("public-page/followup/<int:pk>/", views.publication_followup, name="publication_followup"),
+    path("public-page/picture/<int:pk>/", views.publication_picture, name="publication_picture"),
 ]

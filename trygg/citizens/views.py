@@ -7,11 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.cycle.models import DirectionDecision, FollowUp
+from trygg.picture.models import WeeklyPicture
 from trygg.tenants.access import Access, tenant_view
 
 from . import services
 from .access import access_commitment, access_progress, access_promise
-from .forms import CommitmentForm, ProgressForm, PromiseForm, PublishFollowUpForm
+from .forms import (
+    CommitmentForm,
+    ProgressForm,
+    PromiseForm,
+    PublishFollowUpForm,
+    PublishPictureForm,
+)
 from .models import CitizenPromise
 
 
@@ -136,7 +143,16 @@ def publication_list(request: HttpRequest, access: Access) -> HttpResponse:
     m = access.municipality
     directions = DirectionDecision.objects.filter(municipality=m).select_related("publication")
     followups = FollowUp.objects.filter(municipality=m).select_related("publication")
-    ctx = {"directions": directions, "followups": followups, "form": PublishFollowUpForm()}
+    pictures = WeeklyPicture.objects.filter(
+        municipality=m, status=WeeklyPicture.Status.PUBLISHED
+    ).select_related("publication")[:12]
+    ctx = {
+        "directions": directions,
+        "followups": followups,
+        "pictures": pictures,
+        "form": PublishFollowUpForm(),
+        "picture_form": PublishPictureForm(),
+    }
     return render(request, "citizens/publication_list.html", ctx)
 
 
@@ -160,6 +176,27 @@ def publication_followup(request: HttpRequest, access: Access, pk: int) -> HttpR
     form = PublishFollowUpForm(request.POST)
     if form.is_valid():
         services.publish_followup(access.user, followup, form.cleaned_data["text"])
+        messages.success(request, _("The public page was updated."))
+    else:
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("Not published: %(errors)s") % {"errors": errors})
+    return redirect("publication_list", access.municipality.code)
+
+
+@tenant_view("review")
+@require_POST
+def publication_picture(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """Show a published weekly picture on the public page with a text, or withdraw it."""
+    picture = get_object_or_404(WeeklyPicture, municipality=access.municipality, pk=pk)
+    if request.POST.get("published") == "0":
+        services.publish_picture(access.user, picture, None)
+        messages.success(request, _("The public page was updated."))
+        return redirect("publication_list", access.municipality.code)
+    form = PublishPictureForm(request.POST)
+    if not picture.published:
+        messages.error(request, _("Not published: publish the weekly picture first."))
+    elif form.is_valid():
+        services.publish_picture(access.user, picture, form.cleaned_data["text"])
         messages.success(request, _("The public page was updated."))
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)

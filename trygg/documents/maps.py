@@ -16,7 +16,7 @@ from trygg.areas.geo import SWEREF99TM, WGS84, reproject, to_sweref
 Box = tuple[float, float, float, float]
 
 
-class _Frame:
+class Frame:
     """Maps SWEREF x/y (metres, north up) to SVG pixels, keeping the aspect ratio."""
 
     def __init__(self, box: Box, width: int, height: int, margin: int = 8):
@@ -41,7 +41,8 @@ def _rings(geom: Any) -> Iterable[Sequence[tuple[float, float]]]:
             yield list(interior.coords)
 
 
-def _path(frame: _Frame, geom: Any) -> str:
+def path_d(frame: Frame, geom: Any) -> str:
+    """The SVG path data of a (multi)polygon in SWEREF, holes included."""
     parts = []
     for ring in _rings(geom):
         pts = [frame.xy(x, y) for x, y in ring]
@@ -89,7 +90,7 @@ def area_map_svg(
     boxes: list[Box] = [g.bounds for g, _ in geoms if not g.is_empty]
     boxes += [(x, y, x, y) for x, y in xy_points]
     box = extent or _bounds(boxes) or (0.0, 0.0, 1000.0, 1000.0)
-    frame = _Frame(box, width, height)
+    frame = Frame(box, width, height)
     clip = f"clip-{uuid4().hex[:8]}"  # unique: several maps may share one document
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -102,7 +103,7 @@ def area_map_svg(
     for geom, props in geoms:
         fill = escape(str(props.get("fill") or "#ffffff"))
         out.append(
-            f'<path d="{_path(frame, geom)}" fill="{fill}" fill-opacity="0.35" '
+            f'<path d="{path_d(frame, geom)}" fill="{fill}" fill-opacity="0.35" '
             'stroke="#44515e" stroke-width="0.8" fill-rule="evenodd"/>'
         )
     for cell in cells:
@@ -140,12 +141,12 @@ def area_map_svg(
         common = f'x="{px:.1f}" y="{py:.1f}" font-size="10" text-anchor="middle"'
         out.append(f'<text {common} fill="#ffffff" stroke="#ffffff" stroke-width="3">{text}</text>')
         out.append(f'<text {common} fill="#1b2631">{text}</text>')
-    out.append(_scale_bar(frame, width, height))
+    out.append(scale_bar(frame, width, height))
     out.append("</g></svg>")
     return "".join(out)
 
 
-def _scale_bar(frame: _Frame, width: int, height: int) -> str:
+def scale_bar(frame: Frame, width: int, height: int) -> str:
     """A scale bar of a round length up to a quarter of the map's width, bottom left."""
     metres = width / 4 / frame.scale
     steps = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)

@@ -162,7 +162,8 @@ def _graphics(m: Municipality, snapshot: dict[str, Any]) -> dict[str, Any]:
     s = snapshot["sections"]
     out: dict[str, Any] = {"svg": {}, "png": {}, "titles": {}}
     charts = []
-    if s["police_crime"]:
+    # No chart of hidden counts (trygg.disclosure): the bars would show them.
+    if s["police_crime"] and not any(r["n"].get("hidden") for r in s["police_crime"]["years"]):
         charts.append(
             ("crime_years", _("Police-reported crime per year"), s["police_crime"]["years"])
         )

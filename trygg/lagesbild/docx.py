@@ -11,7 +11,17 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .templatetags.lagesbild import number, query, signed
+from .templatetags.lagesbild import query, shown, signed
+
+
+def suppressed_note() -> str:
+    """The same text as the HTML's note under the police tables."""
+    return _(
+        "Counts from 1 to 4 in an area or a category are shown as “<5”, and “×” marks a count "
+        "hidden so that a “<5” cannot be worked out from the total: the document is public "
+        "and a small count could point out a person. The totals for the whole kommun are "
+        "exact, as in Brå's public statistics."
+    )
 
 
 def document_docx(ctx: dict[str, Any]) -> bytes:
@@ -60,18 +70,18 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
             for cell, value in zip(cells, row, strict=True):
                 if isinstance(value, dict):
                     paragraph = cell.paragraphs[0]
-                    paragraph.add_run(number(value["value"]))
+                    paragraph.add_run(shown(value))
                     paragraph.add_run(value["id"]).font.superscript = True
                 else:
                     cell.text = "–" if value is None else str(value)
 
-    def change(t: dict[str, Any]) -> str:
-        if t["no_baseline"]:
+    def change(t: dict[str, Any] | None) -> str:
+        if t is None or t["no_baseline"]:
             return "–"
         return signed(t["change_pct"]) + ("*" if t["significant"] else "")
 
     def n(f: dict[str, Any] | None) -> str:
-        return f"{number(f['value'])} [{f['id']}]" if f else "–"
+        return f"{shown(f)} [{f['id']}]" if f else "–"
 
     doc.add_heading(_("Summary"), level=1)
     text(texts["summary"], _("a summary of the situation and the priorities"))
@@ -101,6 +111,8 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
             [[r["label"], r["n"]] for r in c["areas"]],
         )
         picture("crime_years")
+        if c["suppressed"]:
+            doc.add_paragraph(suppressed_note())
     else:
         doc.add_paragraph(
             _("No police-reported crime per area is imported for the period: a data gap.")
@@ -189,7 +201,12 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
         section = sections[key]
         if section:
             for r in section["rows"]:
-                doc.add_paragraph(f"{r['label']}: {n(r['n'])}")
+                line = f"{r['label']}: {n(r['n'])}"
+                if r.get("of"):
+                    line += f" {_('of')} {n(r['of'])}"
+                if r.get("note"):
+                    line += f" ({r['note']})"
+                doc.add_paragraph(line, style="List Bullet")
         else:
             doc.add_paragraph(gap)
     doc.add_heading("2.4 " + _("The police's event notices"), level=2)
@@ -309,7 +326,7 @@ def document_docx(ctx: dict[str, Any]) -> bytes:
     rows = [
         [
             f["id"],
-            number(f["value"]),
+            shown(f),
             f"{f['label']} {f['period']}",
             f["dataset"] + "".join(f"; {_('import')} #{b['id']} {b['file']}" for b in f["batches"]),
             query(f),

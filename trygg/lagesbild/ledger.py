@@ -26,6 +26,10 @@ class Figure:
     aggregate: str = "count"  # "count", "sum:<field>" or "value" (one row's `value`)
     batches: list[dict[str, Any]] = field(default_factory=list)
     period: str = ""
+    # "small" (a count 1–4, shown "<5") or "complementary" (hidden so that a "<5" cannot be
+    # worked out from the total, shown "×"): trygg.disclosure. The value stays in the
+    # snapshot, which only staff read; every rendering shows the marker instead.
+    hidden: str = ""
 
 
 class Ledger:
@@ -60,6 +64,13 @@ class Ledger:
         )
         self.figures.append(figure)
         return {"id": figure.id, "value": value}
+
+    def hide(self, ref: dict[str, Any] | None, reason: str) -> None:
+        """Show the figure `ref` (as returned by `add`) as a marker, never its value."""
+        if ref is None:
+            return
+        ref["hidden"] = reason
+        next(f for f in self.figures if f.id == ref["id"]).hidden = reason
 
     def as_list(self) -> list[dict[str, Any]]:
         return [asdict(f) for f in self.figures]

@@ -17,9 +17,11 @@ from trygg.analysis.trends import compare_counts
 from trygg.areas.models import Area
 from trygg.bra.importers import TOTAL, UNIT_COUNT, UNIT_PER_100K
 from trygg.bra.models import BraStatistic
+from trygg.disclosure import THRESHOLD, protect
 from trygg.police.codes import CrimeKey
 from trygg.police.models import PoliceCrime, PoliceEvent
 from trygg.reports.models import Event
+from trygg.surveys.models import Survey
 from trygg.tenants.models import Municipality
 
 from .ledger import Ledger, batches_of
@@ -106,7 +108,7 @@ def police_crime_section(
         .annotate(n=Sum("count"))
         .order_by()
     )
-    category_rows = []
+    category_rows: list[dict[str, Any]] = []
     for n, name, cs in categories:
         earlier = sum(before_by_code.get(c, 0) for c in cs)
         category_rows.append(
@@ -117,36 +119,73 @@ def police_crime_section(
                 "trend": trend(n, earlier),
             }
         )
-    by_area = crimes.values_list("area_id").annotate(n=Sum("count")).order_by("-n")
+    total_ref = add(total, _("police-reported crimes"), span)
+    previous_ref = add(
+        before,
+        _("police-reported crimes, previous period"),
+        {"registered__gte": p_start.isoformat(), "registered__lte": p_end.isoformat()},
+        period_label(p_start, p_end),
+    )
+    # Each column adds up to the period's total: suppress small cells, and more when needed.
+    _protect_column(ledger, [r["n"] for r in category_rows], total_ref)
+    _protect_column(ledger, [r["previous"] for r in category_rows], previous_ref)
+    for r in category_rows:
+        if r["n"].get("hidden") or r["previous"].get("hidden"):
+            r["trend"] = None
+    # Hidden categories last, by name: their place in the order tells nothing of their size.
+    category_rows = [r for r in category_rows if not r["n"].get("hidden")] + sorted(
+        (r for r in category_rows if r["n"].get("hidden")), key=lambda r: r["label"]
+    )
+    by_area = list(crimes.values_list("area_id").annotate(n=Sum("count")).order_by("-n", "area_id"))
     names = {a.pk: a.label for a in Area.objects.filter(municipality=m)}
-    area_rows = [
+    all_areas: list[dict[str, Any]] = [
         {
             "label": names.get(a, _("no area")),
             "area_id": a,
-            "n": add(n, names.get(a, ""), span | {"area_id": a}),
+            "n": add(n, names.get(a, _("no area")), span | {"area_id": a}),
         }
-        for a, n in list(by_area)[:TOP]
+        for a, n in by_area
     ]
+    _protect_column(ledger, [r["n"] for r in all_areas], total_ref)
+    # The largest shown areas by count; hidden ones after them by name, so that their place
+    # in the order tells nothing of their size.
+    shown_areas = [r for r in all_areas if not r["n"].get("hidden")][:TOP]
+    hidden_areas = sorted((r for r in all_areas if r["n"].get("hidden")), key=lambda r: r["label"])
     by_year = (
         crimes.values_list("registered__year").annotate(n=Sum("count")).order_by("registered__year")
     )
-    year_rows = [
+    year_rows: list[dict[str, Any]] = [
         {"label": str(y), "n": add(n, str(y), span | {"registered__year": y})} for y, n in by_year
     ]
+    _protect_column(ledger, [r["n"] for r in year_rows], total_ref)
+    if total_ref.get("hidden") or previous_ref.get("hidden"):
+        trend_all = None
+    else:
+        trend_all = trend(total, before)
+    figures = [total_ref, previous_ref, *(r["n"] for r in all_areas + year_rows)]
+    figures += [f for r in category_rows for f in (r["n"], r["previous"])]
     return {
-        "total": add(total, _("police-reported crimes"), span),
-        "previous": add(
-            before,
-            _("police-reported crimes, previous period"),
-            {"registered__gte": p_start.isoformat(), "registered__lte": p_end.isoformat()},
-            period_label(p_start, p_end),
-        ),
-        "trend": trend(total, before),
+        "total": total_ref,
+        "previous": previous_ref,
+        "trend": trend_all,
         "categories": category_rows,
-        "areas": area_rows,
+        "areas": shown_areas + hidden_areas,
         "years": year_rows,
-        "by_area": {str(a): n for a, n in by_area if a is not None},
+        "suppressed": any(f.get("hidden") for f in figures),
     }
+
+
+def _protect_column(ledger: Ledger, cells: list[dict[str, Any]], total: dict[str, Any]) -> None:
+    """Hide the cells of a column that adds up to `total` by trygg.disclosure's rule: counts
+    1–4, then more cells until the total minus the shown ones tells none of them, or the
+    total itself when nothing else is enough."""
+    line = protect([int(c["value"]) for c in cells])
+    for i in line.small:
+        ledger.hide(cells[i], "small")
+    for i in line.complementary:
+        ledger.hide(cells[i], "complementary")
+    if line.total_hidden:
+        ledger.hide(total, "complementary")
 
 
 def bra_section(m: Municipality, start: date, end: date, ledger: Ledger) -> dict[str, Any] | None:
@@ -342,24 +381,190 @@ def police_event_section(
 def survey_section(
     m: Municipality, start: date, end: date, ledger: Ledger
 ) -> dict[str, Any] | None:
-    """The citizen dialogue's survey results (trygg.surveys `public_results`), when wired in.
+    """The citizen dialogue's survey rounds open in the period (trygg.surveys): answers, and
+    for the safety questions the share in the outcome, for the kommun and per area, as the
+    survey's own results give them (groups under 10 answers hidden, trygg.analysis.surveys).
 
-    The lead wires this to `trygg.surveys` after merging; until then: no data (a data gap).
-    Return None when there is nothing for the period, else {"rows": [{"label": str, "n":
-    ledger.add(value, label, dataset=..., model="surveys.<Model>", filter={...},
-    aggregate="count" | "sum:<field>" | "value", period=...)}]}: each number registered with
-    the query that computes it again, so that tests/test_lagesbild.py can check it.
+    Each row is the count in the outcome "of" the answers (don't know left out), both
+    registered with their query; the share and its 95 % interval are worked from the two.
+    None when no round with answers was open in the period.
     """
-    return None
+    from trygg.surveys.questions import BY_CODE
+    from trygg.surveys.results import PUBLIC_QUESTIONS, results
+
+    rounds = Survey.objects.filter(
+        municipality=m, opens_on__lte=end, closes_on__gte=start, responses__isnull=False
+    ).distinct()
+    dataset = _("Citizen-dialogue survey (Trygg)")
+    rows: list[dict[str, Any]] = []
+    for survey in rounds.order_by("opens_on", "pk"):
+        result = results(survey)
+        total = result["respondents"]["total"]
+        if total is None:
+            continue  # fewer than 10 answers in all: nothing can be shown
+        period = period_label(survey.opens_on, survey.closes_on)
+        base = {"response__survey_id": survey.pk}
+        rows.append(
+            {
+                "label": _("%(title)s: answers") % {"title": survey.title},
+                "n": ledger.add(
+                    total,
+                    _("%(title)s: answers") % {"title": survey.title},
+                    dataset=dataset,
+                    model="surveys.Response",
+                    filter={"survey_id": survey.pk},
+                    period=period,
+                ),
+            }
+        )
+        for qr in result["questions"]:
+            if qr.question.code not in PUBLIC_QUESTIONS:
+                continue
+            question = BY_CODE[qr.question.code]
+            groups: list[tuple[Any, dict[str, Any]]] = [(qr.total, {})]
+            groups += [
+                (g, {"response__area_id": a.pk})
+                for a, g in zip(result["areas"], qr.groups, strict=True)
+            ]
+            for group, lookups in groups:
+                if group.hidden:
+                    continue
+                label = f"{survey.title}: {question.short}, {group.label}"
+                answered = base | lookups | {"question": question.code, "value__gt": 0}
+                outcome = answered | {"value__gte": question.cut}
+                common: dict[str, Any] = {
+                    "dataset": dataset,
+                    "model": "surveys.Answer",
+                    "period": period,
+                }
+                rows.append(
+                    {
+                        "label": label,
+                        "n": ledger.add(
+                            group.k, f"{label} ({question.outcome})", filter=outcome, **common
+                        ),
+                        "of": ledger.add(
+                            group.n, f"{label} ({_('answers')})", filter=answered, **common
+                        ),
+                        "note": _("%(share)s %%, 95 %% interval %(low)s–%(high)s %%")
+                        % {
+                            "share": round(group.share),
+                            "low": round(group.low),
+                            "high": round(group.high),
+                        },
+                    }
+                )
+    return {"rows": rows} if rows else None
 
 
 def walk_section(m: Municipality, start: date, end: date, ledger: Ledger) -> dict[str, Any] | None:
-    """The safety walks' findings (trygg.walks `walk_findings_summary`), when wired in.
+    """The safety walks done in the period (trygg.walks `walk_findings_summary`): walks,
+    findings per category and area, actions agreed at the feedback meetings and done.
+    Findings are places, not persons, and the walks are public events: counts are exact.
+    None when no walk was done in the period."""
+    from trygg.walks.reads import walk_findings_summary
 
-    The lead wires this to `trygg.walks` after merging; until then: no data (a data gap).
-    Same shape as `survey_section`: None, or {"rows": [{"label": str, "n": ledger.add(...)}]}.
-    """
-    return None
+    summary = walk_findings_summary(m, start, end)
+    if not summary["walks"]:
+        return None
+    dataset = _("Safety walks (Trygg)")
+    period = period_label(start, end)
+    done = {
+        "municipality_id": m.pk,
+        "date__gte": start.isoformat(),
+        "date__lte": end.isoformat(),
+    }
+    walked = {"status__in": ["done", "followed_up"]}
+    finding = {f"walk__{k}": v for k, v in (done | walked).items()}
+    agreed = {f"walk__{k}": v for k, v in (done | walked).items()}
+
+    def add(value: int, label: str, model: str, lookups: dict[str, Any]) -> dict[str, Any]:
+        return ledger.add(value, label, dataset=dataset, model=model, filter=lookups, period=period)
+
+    rows = [
+        {
+            "label": _("Safety walks done"),
+            "n": add(summary["walks"], _("Safety walks done"), "walks.SafetyWalk", done | walked),
+        },
+        {
+            "label": _("Findings"),
+            "n": add(summary["findings"], _("Findings"), "walks.Finding", finding),
+        },
+    ]
+    categories = dict(_finding_categories(finding))
+    for label, n in summary["by_category"]:
+        lookups = categories.get(label)
+        if lookups is None:
+            continue
+        text = _("Findings: %(category)s") % {"category": label}
+        rows.append({"label": text, "n": add(n, text, "walks.Finding", finding | lookups)})
+    areas = dict(_finding_areas(finding))
+    for label, n in summary["by_area"]:
+        lookups = areas.get(label)
+        if lookups is None:
+            continue
+        shown = _("no area") if label == "–" else label
+        text = _("Findings in %(area)s") % {"area": shown}
+        rows.append({"label": text, "n": add(n, text, "walks.Finding", finding | lookups)})
+    rows.append(
+        {
+            "label": _("Actions agreed at the feedback meetings"),
+            "n": add(
+                summary["actions_agreed"],
+                _("Actions agreed at the feedback meetings"),
+                "walks.AgreedAction",
+                agreed,
+            ),
+        }
+    )
+    rows.append(
+        {
+            "label": _("of them done"),
+            "n": add(
+                summary["actions_done"],
+                _("Agreed actions done"),
+                "walks.AgreedAction",
+                agreed | {"action__status": "done"},
+            ),
+        }
+    )
+    return {"rows": rows}
+
+
+def _finding_areas(finding: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The area label of each finding ("–" for none, as walk_findings_summary names it),
+    with the lookups that select the findings of that label."""
+    from trygg.walks.models import Finding
+
+    out: dict[str, dict[str, Any]] = {}
+    for f in Finding.objects.filter(**finding).select_related("event__area"):
+        area = f.event.area
+        if area:
+            out.setdefault(area.label, {"event__area_id": area.pk})
+        else:
+            out.setdefault("–", {"event__area__isnull": True})
+    return list(out.items())
+
+
+def _finding_categories(finding: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The display name of each finding's category (its subcategory when it has one), with
+    the lookups that select the findings of that name."""
+    from trygg.walks.models import Finding
+
+    out: dict[str, dict[str, Any]] = {}
+    for f in Finding.objects.filter(**finding).select_related(
+        "event__category", "event__subcategory"
+    ):
+        if f.event.subcategory:
+            out.setdefault(
+                f.event.subcategory.display_name, {"event__subcategory_id": f.event.subcategory_id}
+            )
+        else:
+            out.setdefault(
+                f.event.category.display_name,
+                {"event__category_id": f.event.category_id, "event__subcategory__isnull": True},
+            )
+    return list(out.items())
 
 
 # 3. The analysis: each problem's development ----------------------------------------------
@@ -430,5 +635,8 @@ def problem_crimes(
             batches=batches_of(found),
             period=period_label(s, e),
         )
-    out["trend"] = trend(out["current"]["value"], out["previous"]["value"])
+        if 0 < out[name]["value"] < THRESHOLD:  # one area group × crime types: a small cell
+            ledger.hide(out[name], "small")
+    hidden = out["current"].get("hidden") or out["previous"].get("hidden")
+    out["trend"] = None if hidden else trend(out["current"]["value"], out["previous"]["value"])
     return out

@@ -303,3 +303,47 @@ def picture_content(municipality: Any, day: Any) -> dict[str, Any]:
         "total": cell(row.total),
         "areas": [cell(g) for g in row.groups],
     }
+
+
+# CSV ---------------------------------------------------------------------------------------
+
+
+def csv_header() -> list[Any]:
+    """The CSV export's columns (the staff page's export and the API's)."""
+    return [
+        _("question"), _("area code"), _("area"), _("answers"), _("in the outcome"),
+        _("share (%)"), _("95 % CI low"), _("95 % CI high"), _("mean (1–4)"),
+        _("mean CI low"), _("mean CI high"), _("note"),
+    ]  # fmt: skip
+
+
+def csv_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """`results(survey)` as CSV rows: the same suppressed numbers as the page."""
+    rows: list[list[Any]] = []
+    respondents = data["respondents"]
+    total = respondents["total"]
+    rows.append(_count_row(_("respondents"), "", data["survey"].municipality.name, total))
+    for area, n in zip(data["areas"], respondents["by_area"], strict=True):
+        rows.append(_count_row(_("respondents"), area.code, area.name or area.code, n))
+    for qr in data["questions"]:
+        code = str(qr.question.code)
+        rows.append([code, "", *_group_cells(qr.total)])
+        for area, group in zip(data["areas"], qr.groups, strict=True):
+            rows.append([code, area.code, *_group_cells(group, area.name or area.code)])
+    return rows
+
+
+def _count_row(what: Any, code: str, name: str, n: int | None) -> list[Any]:
+    blanks = [""] * 7
+    if n is None:
+        return [what, code, name, "", *blanks, str(TOO_FEW)]
+    return [what, code, name, n, *blanks, ""]
+
+
+def _group_cells(group: Any, name: str | None = None) -> list[Any]:
+    label = name or group.label
+    if group.hidden:
+        return [label, "", "", "", "", "", "", "", "", str(group.reason_text)]
+    numbers = [group.share, group.low, group.high, group.mean, group.mean_low, group.mean_high]
+    return [label, group.n, group.k, *(f"{v:.1f}" if i < 3 else f"{v:.2f}"
+                                      for i, v in enumerate(numbers)), ""]  # fmt: skip

@@ -1,7 +1,6 @@
 """Staff pages: survey rounds, results per area with intervals, unsafe places, CSV export."""
 
 import csv
-from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
@@ -113,47 +112,8 @@ def survey_export(request: HttpRequest, access: Access, pk: int) -> HttpResponse
     response["Content-Disposition"] = f'attachment; filename="enkat-{survey.pk}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(_export_header())
-    for row in _export_rows(data):
+    writer.writerow(results.csv_header())
+    for row in results.csv_rows(data):
         writer.writerow(row)
     record(request.user, "export", survey, summary=f"results of {survey.title} as CSV")
     return response
-
-
-def _export_header() -> list[str]:
-    return [
-        _("question"), _("area code"), _("area"), _("answers"), _("in the outcome"),
-        _("share (%)"), _("95 % CI low"), _("95 % CI high"), _("mean (1–4)"),
-        _("mean CI low"), _("mean CI high"), _("note"),
-    ]  # fmt: skip
-
-
-def _export_rows(data: dict[str, Any]) -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    respondents = data["respondents"]
-    total = respondents["total"]
-    rows.append(_count_row(_("respondents"), "", data["survey"].municipality.name, total))
-    for area, n in zip(data["areas"], respondents["by_area"], strict=True):
-        rows.append(_count_row(_("respondents"), area.code, area.name or area.code, n))
-    for qr in data["questions"]:
-        code = str(qr.question.code)
-        rows.append([code, "", *_group_cells(qr.total)])
-        for area, group in zip(data["areas"], qr.groups, strict=True):
-            rows.append([code, area.code, *_group_cells(group, area.name or area.code)])
-    return rows
-
-
-def _count_row(what: str, code: str, name: str, n: int | None) -> list[Any]:
-    blanks = [""] * 7
-    if n is None:
-        return [what, code, name, "", *blanks, str(results.TOO_FEW)]
-    return [what, code, name, n, *blanks, ""]
-
-
-def _group_cells(group: Any, name: str | None = None) -> list[Any]:
-    label = name or group.label
-    if group.hidden:
-        return [label, "", "", "", "", "", "", "", "", str(group.reason_text)]
-    numbers = [group.share, group.low, group.high, group.mean, group.mean_low, group.mean_high]
-    return [label, group.n, group.k, *(f"{v:.1f}" if i < 3 else f"{v:.2f}"
-                                      for i, v in enumerate(numbers)), ""]  # fmt: skip

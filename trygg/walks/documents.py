@@ -13,7 +13,7 @@ from shapely.geometry import shape
 
 from trygg.areas.geo import SWEREF99TM, WGS84, reproject, to_sweref
 from trygg.areas.models import Area
-from trygg.documents.maps import _Frame
+from trygg.documents.maps import Frame, path_d, scale_bar
 
 from .models import Finding, SafetyWalk
 
@@ -49,7 +49,7 @@ def route_map_svg(
     else:
         return ""
     box = (minx - MARGIN_M, miny - MARGIN_M, maxx + MARGIN_M, maxy + MARGIN_M)
-    frame = _Frame(box, width, height)
+    frame = Frame(box, width, height)
     clip = f"walk-clip-{walk.pk}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -77,7 +77,7 @@ def route_map_svg(
             f'<text x="{px:.1f}" y="{py + 3.5:.1f}" font-size="10" font-weight="bold" '
             f'text-anchor="middle" fill="#ffffff">{n}</text>'
         )
-    out.append(_scale(frame, width, height))
+    out.append(scale_bar(frame, width, height))
     out.append("</g></svg>")
     return "".join(out)
 
@@ -95,30 +95,10 @@ def _neighbours(walk: SafetyWalk, box: tuple[float, float, float, float]) -> lis
     return [g for g in geoms if g is not None and g.intersects(view)]
 
 
-def _area_path(frame: _Frame, geom: Any, fill: str = "#dbe7f3") -> str:
-    parts = []
-    for polygon in getattr(geom, "geoms", [geom]):
-        if polygon.geom_type != "Polygon":
-            continue
-        pts = [frame.xy(x, y) for x, y in polygon.exterior.coords]
-        parts.append("M" + "L".join(f"{px:.1f},{py:.1f}" for px, py in pts) + "Z")
+def _area_path(frame: Frame, geom: Any, fill: str = "#dbe7f3") -> str:
     return (
-        f'<path d="{"".join(parts)}" fill="{fill}" fill-opacity="0.6" stroke="#44515e" '
-        'stroke-width="0.8"/>'
-    )
-
-
-def _scale(frame: _Frame, width: int, height: int) -> str:
-    metres = width / 4 / frame.scale
-    nice = max(
-        (n for n in (10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if n <= metres), default=10
-    )
-    length = nice * frame.scale
-    label = f"{nice // 1000} km" if nice >= 1000 else f"{nice} m"
-    y = height - 12
-    return (
-        f'<line x1="12" y1="{y}" x2="{12 + length:.1f}" y2="{y}" stroke="#1b2631" '
-        f'stroke-width="2"/><text x="12" y="{y - 4}" font-size="9">{label}</text>'
+        f'<path d="{path_d(frame, geom)}" fill="{fill}" fill-opacity="0.6" stroke="#44515e" '
+        'stroke-width="0.8" fill-rule="evenodd"/>'
     )
 
 

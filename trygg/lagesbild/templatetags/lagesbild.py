@@ -15,11 +15,29 @@ def number(value: Any) -> str:
     return text.replace(",", "\u00a0").replace(".", ",")
 
 
+MARKERS = {"small": "<5", "complementary": "×"}
+
+
+def shown(figure: dict[str, Any]) -> str:
+    """The figure as the document shows it: its number, or the marker of a hidden count."""
+    hidden = figure.get("hidden")
+    return MARKERS[hidden] if hidden else number(figure["value"])
+
+
 @register.simple_tag
 def fig(figure: Any) -> str:
-    """A number of the document, linked to its source in "Källor och beräkningar"."""
+    """A number of the document, linked to its source in "Källor och beräkningar"; a hidden
+    count (trygg.disclosure) shows as its marker, its value nowhere in the page."""
     if not figure:
         return "–"
+    if figure.get("hidden"):
+        return format_html(
+            '<a class="n" href="#src-{}" data-figure="{}" data-hidden="{}">{}</a>',
+            figure["id"],
+            figure["id"],
+            figure["hidden"],
+            shown(figure),
+        )
     return format_html(
         '<a class="n" href="#src-{}" data-figure="{}" data-value="{}">{}</a>',
         figure["id"],
@@ -32,6 +50,11 @@ def fig(figure: Any) -> str:
 @register.filter
 def num(value: Any) -> str:
     return number(value)
+
+
+@register.filter(name="shown")
+def shown_filter(figure: dict[str, Any]) -> str:
+    return shown(figure)
 
 
 @register.filter
