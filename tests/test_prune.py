@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
@@ -19,6 +20,7 @@ from django.utils import timezone
 from tests.installation import Installation, backends
 from tests.test_review import make_event
 from tests.test_tips import tip_in
+from trygg.api.models import ApiToken
 from trygg.audit.models import AuditEvent
 from trygg.audit.retention import snap
 from trygg.reports.models import Event, Photo, Source
@@ -54,6 +56,12 @@ def old_data(sala: Any) -> dict[str, Any]:
     Session.objects.filter(session_key=session.session_key).update(
         expire_date=now - timedelta(days=1)
     )
+    owner = get_user_model().objects.create_user("partner", password="x-Long-enough-1")
+    for name, expires in (("gone", now - timedelta(days=91)), ("current", None)):
+        ApiToken.objects.create(
+            user=owner, municipality=sala, name=name, scopes=["read"], prefix=name,
+            digest=name * 8, expires_at=expires,
+        )  # fmt: skip
     caches["ratelimit"].set("tips:gone", 1, 60)
     with connection.cursor() as cursor:
         past = connection.ops.adapt_datetimefield_value(now - timedelta(minutes=5))
@@ -84,7 +92,7 @@ def test_a_dry_run_counts_and_changes_nothing_then_the_run_prunes_exactly_the_ol
         "rejected_tips": 1,
         "audit": 1,
     }
-    expired = {"sessions": 1, "ratelimit": 1}
+    expired = {"sessions": 1, "ratelimit": 1, "api_tokens": 1}
     due = prune("--dry-run")
     assert {rule: n for rule, n in due.items() if n} == expected | expired
     assert list(Event.objects.order_by("pk").values()) == events_before
@@ -109,12 +117,13 @@ def test_a_dry_run_counts_and_changes_nothing_then_the_run_prunes_exactly_the_ol
     assert not AuditEvent.objects.filter(pk=data["audit_old"].pk).exists()
     assert not Session.objects.exists()
     assert caches["ratelimit"].get("tips:current") == 1
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["current"]
     rows = AuditEvent.objects.filter(object_type="retention")
     assert sorted(rows.values_list("object_id", flat=True)) == sorted([*expected, *expired])
     assert rows.get(object_id="reports").detail["count"] == 1
 
     assert not any(prune().values())
-    assert AuditEvent.objects.filter(object_type="retention").count() == len(expected) + 2
+    assert AuditEvent.objects.filter(object_type="retention").count() == len(expected) + 3
 
 
 def test_a_rule_without_retention_keeps_its_rows(sala, settings):
@@ -135,7 +144,8 @@ def test_the_cli_dry_run_reports_the_counts_and_the_run_prunes_once(tmp_path: Pa
             """
             from datetime import timedelta
             from django.utils import timezone
-            from trygg.audit.models import AuditEvent
+            from trygg.api.models import ApiToken
+from trygg.audit.models import AuditEvent
             now = timezone.now()
             for years in (11, 12, 1):
                 AuditEvent.objects.create(
