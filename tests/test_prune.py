@@ -144,8 +144,7 @@ def test_the_cli_dry_run_reports_the_counts_and_the_run_prunes_once(tmp_path: Pa
             """
             from datetime import timedelta
             from django.utils import timezone
-            from trygg.api.models import ApiToken
-from trygg.audit.models import AuditEvent
+            from trygg.audit.models import AuditEvent
             now = timezone.now()
             for years in (11, 12, 1):
                 AuditEvent.objects.create(
