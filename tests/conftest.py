@@ -4,7 +4,7 @@ Sala (1981) is "our" municipality: a user per role. Kungsör (1960) is another t
 user, the outsider, must never see anything of Sala's, and vice versa.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,27 @@ PERSONAS = {
     "police": (Role.POLICE, "polis"),
     "admin": (Role.ADMIN, "kommun"),
 }
+
+
+@pytest.fixture
+def _django_db_helper(_django_db_helper: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's database set-up, plus: the flush after a transactional test may empty
+    the audit log.
+
+    On SQLite that flush DELETEs every row, which the audit log's trigger refuses
+    (trygg/audit/migrations/0002_append_only.py), so the flush runs with the log released as
+    `trygg prune` and a forced restore do; the release is cleared before each test. On
+    PostgreSQL the flush TRUNCATEs, which row triggers do not see.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_release")
+    yield
+    with django_db_blocker.unblock():
+        if not connection.in_atomic_block and connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO audit_release VALUES ('9999-01-01 00:00:00')")
 
 
 @pytest.fixture(autouse=True)

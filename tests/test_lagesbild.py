@@ -152,7 +152,7 @@ def test_it_refuses_personal_data_in_the_texts(data, personas, login):
         {"position": 2, "title": "x", "offender": "Anna, 070-123 45 67"},
     )
     assert response.status_code == 200
-    assert "Ta bort personuppgifterna: telefonnummer." in response.content.decode()
+    assert "ta bort personuppgifterna (telefonnummer)." in response.content.decode()
     assert not Problem.objects.filter(title="x").exists()
 
 

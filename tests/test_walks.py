@@ -159,8 +159,14 @@ def test_it_edits_a_walk_without_a_map(sala, personas, login, walk):
             },
             "Route: every point must be in Sweden",
         ),
-        ({"route_description": "Vi går förbi Anna, 070-123 45 67."}, "possible personal data"),
-        ({"feedback_notes": "Skicka till kalle@example.com"}, "possible personal data"),
+        (
+            {"route_description": "Vi går förbi Anna, 070-123 45 67."},
+            "remove personal data (phone number)",
+        ),
+        (
+            {"feedback_notes": "Skicka till kalle@example.com"},
+            "remove personal data (e-mail address)",
+        ),
     ],
 )
 def test_it_refuses_a_bad_route_and_personal_data(sala, personas, login, changes, message):
@@ -175,7 +181,7 @@ def test_it_refuses_roles_that_are_personal_data(sala, personas, login):
     bevakning = Organisation.objects.get(municipality=sala, kind="bevakning")
     data = plan(sala, **{f"roles_{bevakning.pk}": "ABC 123 parkerad"})
     response = english(login(personas["coordinator"])).post("/k/1981/vandringar/ny/", data)
-    assert "possible personal data (vehicle registration number)" in response.content.decode()
+    assert "remove personal data (vehicle registration number)" in response.content.decode()
     assert not SafetyWalk.objects.exists()
 
 
@@ -234,7 +240,9 @@ def test_it_refuses_personal_data_in_a_finding(sala, personas, login, walk):
         f"/k/1981/vandringar/{walk.pk}/fynd/", data, HTTP_ACCEPT="application/json"
     )
     assert response.status_code == 400
-    assert "possible personal data" in " ".join(response.json()["errors"])
+    assert "remove personal data (vehicle registration number, phone number)" in " ".join(
+        response.json()["errors"]
+    )
     assert not Report.objects.exists() and not Finding.objects.exists()
 
 

@@ -178,6 +178,29 @@ TRYGG_MAX_PHOTO_BYTES = envint("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 # An import file, once uncompressed, is read up to this size (a gzip bomb stops there).
 TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("TRYGG_IMPORT_MAX_UNCOMPRESSED_BYTES", 4 << 30)
 
+# Retention, in days, carried out by `trygg prune` (see README, "Retention"); None keeps the
+# rows. Each can be set by the environment, e.g. TRYGG_RETAIN_TIPS_DAYS=365.
+TRYGG_RETENTION_DEFAULTS: dict[str, int | None] = {
+    "reports": 5 * 365,  # own reports: anonymised (text cleared, position to a 250 m cell)
+    "walk_findings": 5 * 365,  # safety-walk findings: anonymised likewise
+    "photos": 5 * 365,  # photos of events older than this: deleted
+    "tips": 2 * 365,  # citizen tips: deleted
+    "rejected_tips": 30,  # rejected citizen tips, after their moderation: deleted
+    "police_events": None,  # police notices: as licensed (the agreement decides)
+    "police_crimes": None,  # police crime statistics: as licensed
+    "audit": 10 * 365,  # the audit log: deleted, the one deletion its triggers allow
+    "api_tokens": 90,  # API tokens expired or revoked this long ago: deleted
+}
+TRYGG_RETENTION = {
+    rule: (
+        int(os.environ[f"TRYGG_RETAIN_{rule.upper()}_DAYS"])
+        if os.environ.get(f"TRYGG_RETAIN_{rule.upper()}_DAYS", "").strip().isdigit()
+        else days
+    )
+    for rule, days in TRYGG_RETENTION_DEFAULTS.items()
+}
+TRYGG_RETENTION_GRID_M = 250  # anonymised positions: the centre of this square (SWEREF 99 TM)
+
 # Base map tiles: with no URL configured (offline), maps show the area polygons as background.
 TRYGG_TILE_URL = os.environ.get("TRYGG_TILE_URL", "")
 TRYGG_TILE_ATTRIBUTION = os.environ.get("TRYGG_TILE_ATTRIBUTION", "")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +15,13 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """Who did what, when. Append-only: rows are never changed or deleted."""
+    """Who did what, when. Append-only: rows are never changed or deleted.
+
+    Enforced twice: here (the queryset and the instance refuse), and in the database by
+    triggers (migration 0002) that refuse every UPDATE and every DELETE, except the DELETE
+    of rows older than a cut-off that `trygg.audit.services.released` writes, in the same
+    transaction, into the `audit_release` table (`trygg prune` and a forced restore use it).
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")
@@ -26,12 +33,19 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("logged in")
         LOGIN_FAILED = "login_failed", _("login failed")
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     municipality = models.ForeignKey(
         "tenants.Municipality", null=True, blank=True, on_delete=models.PROTECT
     )
+    # Deleting a user must not touch the audit rows (the database refuses any UPDATE): the row
+    # keeps the id and the user name as they were. Accounts are erased by anonymising the User.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     username = models.CharField(_("user"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

@@ -8,21 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.cycle.forms import DATE, TEXT, TenantForm
 from trygg.cycle.models import Action, Evaluation
-from trygg.privacy import find_personal_data
+from trygg.privacy import NoPersonalDataForm, clean_free_text
 
 from . import models as m
 
 
 def no_personal_data(value: str) -> str:
-    if find_personal_data(value):
-        raise forms.ValidationError(
-            _(
-                "This text is shown to the public and seems to contain personal data "
-                "(a personal identity number, phone number, e-mail address or registration "
-                "number). Remove it."
-            )
-        )
-    return value
+    """For forms that are not TenantForms (which check every text field themselves)."""
+    return clean_free_text(value, label=_("Text"))
 
 
 class PromiseForm(TenantForm):
@@ -30,9 +23,6 @@ class PromiseForm(TenantForm):
         model = m.CitizenPromise
         fields = ["period", "starts_on", "ends_on", "signed_on", "signatories", "intro"]
         widgets = {"starts_on": DATE, "ends_on": DATE, "signed_on": DATE, "signatories": TEXT}
-
-    def clean_intro(self) -> str:
-        return no_personal_data(self.cleaned_data["intro"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -59,12 +49,6 @@ class CommitmentForm(TenantForm):
         party.choices = [("", _("Choose…")), *m.Commitment._meta.get_field("party").choices]  # type: ignore[attr-defined,misc]
         self.fields["organisation"].empty_label = _("Choose…")  # type: ignore[attr-defined]
 
-    def clean_text(self) -> str:
-        return no_personal_data(self.cleaned_data["text"])
-
-    def clean_public_note(self) -> str:
-        return no_personal_data(self.cleaned_data["public_note"])
-
 
 class ProgressForm(TenantForm):
     class Meta:
@@ -79,11 +63,8 @@ class ProgressForm(TenantForm):
         ).select_related("followup", "target_area", "control_area")
         self.fields["evaluation"].empty_label = _("No evaluation")  # type: ignore[attr-defined]
 
-    def clean_text(self) -> str:
-        return no_personal_data(self.cleaned_data["text"])
 
-
-class PublishFollowUpForm(forms.Form):
+class PublishFollowUpForm(NoPersonalDataForm, forms.Form):
     text = forms.CharField(
         label=_("Results for the public"),
         max_length=8000,
@@ -95,7 +76,7 @@ class PublishFollowUpForm(forms.Form):
         return no_personal_data(self.cleaned_data["text"])
 
 
-class PublishPictureForm(forms.Form):
+class PublishPictureForm(NoPersonalDataForm, forms.Form):
     text = forms.CharField(
         label=_("Summary for the public"),
         max_length=4000,

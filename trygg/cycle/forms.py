@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Area, Place
+from trygg.privacy import NoPersonalDataForm
 from trygg.reports.models import Event
 from trygg.tenants.models import Organisation
 
@@ -18,8 +19,10 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class TenantForm(forms.ModelForm):
-    """Limits areas, places, organisations, users, events and cycle objects to one kommun."""
+class TenantForm(NoPersonalDataForm, forms.ModelForm):
+    """Limits areas, places, organisations, users, events and cycle objects to one kommun.
+
+    Refuses personal data in every text field (`trygg.privacy.NoPersonalDataForm`)."""
 
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -98,7 +101,7 @@ class ActionForm(TenantForm):
         return data
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(NoPersonalDataForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=m.Action.Status.choices)
     effort = forms.CharField(label=_("Effort (hours or text)"), max_length=200, required=False)
     outcome = forms.CharField(label=_("Outcome"), max_length=4000, required=False, widget=TEXT)

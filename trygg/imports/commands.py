@@ -144,6 +144,8 @@ def report(
         return
     for code, counts in outcome.by_municipality.items():
         stdout.write(f"{code}: {counts}")
+    if outcome.redactions:
+        stdout.write(f"personal data masked: {outcome.redactions}")
     if outcome.dry_run:
         stdout.write("dry run: nothing was written")
     stdout.write(str(outcome.counts))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trygg.audit.services import record
+from trygg.privacy import redact
 from trygg.tenants.models import Municipality
 
 from .files import FileInfo, Progress, Record, Rejected, csv_records, inspect, json_records
@@ -170,6 +171,7 @@ class Outcome:
     columns: list[str]
     first_rows: list[list[str]]
     dry_run: bool
+    redactions: int = 0  # personal data masked in third parties' free text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -181,6 +183,7 @@ class Outcome:
             "problems": [p.as_dict() for p in self.problems],
             "problem_count": self.problem_count,
             "dry_run": self.dry_run,
+            "redactions": self.redactions,
         }
 
 
@@ -221,6 +224,7 @@ class Run:
         self.errors = 0
         self.problems: list[Problem] = []
         self.problem_count = 0
+        self.redactions = 0
         self.once: dict[str, Problem] = {}
         self.first_rows: list[list[str]] = []
         self.buffer: list[tuple[Record, Row]] = []
@@ -261,6 +265,26 @@ class Run:
         self.once[key] = Problem(line, message(), "warning", mid)
         self.problems.append(self.once[key])
         self.problem_count += 1
+
+    def redact(
+        self, line: int, values: dict[str, Any], fields: tuple[str, ...], municipality: Any
+    ) -> None:
+        """Mask personal data in third parties' free text in place, counting each finding."""
+        found = 0
+        for name in fields:
+            if isinstance(values.get(name), str):
+                values[name], n = redact(values[name])
+                found += n
+        if found:
+            self.redactions += found
+            self.warn_once(
+                f"redacted:{municipality.pk}",
+                line,
+                lambda: str(
+                    _("Personal data in the text was masked (e.g. [telefonnummer]) before saving.")
+                ),
+                municipality,
+            )
 
     # Reading -------------------------------------------------------------------------------
 
@@ -464,6 +488,7 @@ class Run:
                 sha256=batch.sha256,
                 counts=batch.counts(),
                 problems=batch.problem_count,
+                redactions=self.redactions,
             )
         if not self.states:
             record(
@@ -503,6 +528,7 @@ class Run:
             columns=self.info.columns,
             first_rows=self.first_rows,
             dry_run=self.dry_run,
+            redactions=self.redactions,
         )
 
 

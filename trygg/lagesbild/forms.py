@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.cycle.forms import DATE, TenantForm
 from trygg.cycle.models import Action, Decision
-from trygg.privacy import find_personal_data
-from trygg.reports.forms import FINDING_LABELS
+from trygg.privacy import NoPersonalDataForm
 
 from .models import Lagesbild, MeasureStatus, PlanMeasure, Problem
 
@@ -18,20 +17,7 @@ TEXT = forms.Textarea(attrs={"rows": 4})
 
 
 class PrivateTextForm(TenantForm):
-    """Refuses free text with personal data in it, naming what was found."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name, value in list(data.items()):
-            if isinstance(value, str) and value:
-                found = {str(FINDING_LABELS[f.kind]) for f in find_personal_data(value)}
-                if found:
-                    self.add_error(
-                        name,
-                        _("Remove the personal data: %(kinds)s.")
-                        % {"kinds": ", ".join(sorted(found))},
-                    )
-        return data
+    """Refuses free text with personal data in it, naming what was found (TenantForm does)."""
 
 
 class LagesbildForm(PrivateTextForm):
@@ -159,16 +145,10 @@ class MeasureForm(PrivateTextForm):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(NoPersonalDataForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
     on = forms.DateField(label=_("Date"), widget=DATE, initial=date.today)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"]
-        if find_personal_data(note):
-            raise forms.ValidationError(_("Remove the personal data from the note."))
-        return note
 
 
 class AdoptForm(forms.Form):

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygg.privacy import NoPersonalDataForm
+
 from .models import Assessment
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(NoPersonalDataForm, forms.Form):
     level = forms.ChoiceField(
         label=_("Assessment"), choices=[("", _("– not assessed –")), *Assessment.Level.choices]
     )

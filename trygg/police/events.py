@@ -198,6 +198,9 @@ class PoliceEventImporter(Importer):
         if municipality is None:
             return []
         self.types.setdefault(municipality.pk, set()).add(values["event_type"])
+        # Third parties' text: personal data is masked in place, and counted, not refused.
+        self.run.redact(record.line, values, ("name", "summary", "preamble", "body"), municipality)
+        values["name"] = values["name"][:300]
         return [Row(municipality, event_id, values)]
 
     @staticmethod

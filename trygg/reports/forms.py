@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Place
-from trygg.privacy import Finding, find_personal_data, mask
+from trygg.privacy import KIND_LABELS, Finding, NoPersonalDataForm, find_personal_data, mask
 from trygg.tenants.access import Access
 from trygg.tenants.models import Municipality, Organisation
 
@@ -18,13 +18,7 @@ from .models import Category, Event
 from .photos import MAX_PER_EVENT, CleanPhoto, clean_photo
 from .services import MAX_EVENTS, EventInput, validate_event
 
-FINDING_LABELS = {
-    "personnummer": _("personal identity number"),
-    "samordningsnummer": _("coordination number"),
-    "phone": _("phone number"),
-    "email": _("e-mail address"),
-    "vehicle": _("vehicle registration number"),
-}
+FINDING_LABELS = KIND_LABELS
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -81,7 +75,13 @@ class PhotosField(forms.FileField):
         return photos
 
 
-class EventForm(forms.Form):
+class EventForm(NoPersonalDataForm, forms.Form):
+    personal_data_allowed = {
+        "description": "its own flow: warned once, then saved masked unless confirmed",
+        "place": "the id of a named place from the list",
+        "warned": "a digest of the text the reporter was warned about",
+    }
+
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(),
         label=_("What happened?"),

@@ -206,6 +206,9 @@ class Event(models.Model):
         verbose_name=_("duplicate of"),
     )
     related = models.ManyToManyField("self", blank=True, verbose_name=_("linked events"))
+    # Set by `trygg prune` past the retention: free text cleared, position snapped to a grid
+    # cell's centre, photos deleted.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 

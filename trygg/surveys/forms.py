@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.geo import area_index, in_sweden
 from trygg.areas.models import Place
-from trygg.privacy import find_personal_data
+from trygg.privacy import NoPersonalDataForm, find_personal_data
 
 from .models import Survey
 from .questions import PROBLEMS, SAFETY
@@ -27,8 +27,10 @@ KIND_NAMES = {
 }
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NoPersonalDataForm, forms.Form):
     """The standard questions; `p1_…` to `p3_…` are up to three unsafe places."""
+
+    personal_data_allowed = {"website": "the honeypot: only robots fill it, it is never stored"}
 
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
@@ -135,7 +137,7 @@ class AnswerForm(forms.Form):
         return index.locate(lon, lat, self.survey.opens_on) is not None
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(NoPersonalDataForm, forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["title", "intro", "opens_on", "closes_on", "area_kind", "publish_results"]
@@ -159,7 +161,4 @@ class SurveyForm(forms.ModelForm):
             self.add_error(
                 "area_kind", _("The municipality has no areas of this kind: import them first.")
             )
-        for field in ("title", "intro"):
-            if find_personal_data(data.get(field) or ""):
-                self.add_error(field, _("The text seems to contain personal data: remove it."))
         return data

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Area, Place
+from trygg.privacy import NoPersonalDataForm
 from trygg.reports.models import Category
 from trygg.tenants.models import Municipality
 
@@ -36,7 +37,9 @@ class TipCategoryField(forms.ModelChoiceField):
         return tip_category_label(obj)
 
 
-class TipForm(forms.Form):
+class TipForm(NoPersonalDataForm, forms.Form):
+    personal_data_allowed = {"website": "the honeypot: only robots fill it, it is never stored"}
+
     category = TipCategoryField(
         queryset=Category.objects.none(),
         label=_("What is it about?"),
@@ -150,7 +153,7 @@ def place_choices(municipality: Municipality) -> dict[str, Any]:
     return {"choices": groups, "points": points, "points_json": as_json}
 
 
-class ModerateForm(forms.Form):
+class ModerateForm(NoPersonalDataForm, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", _("Accept")), ("reject", _("Reject"))],
         error_messages={
@@ -167,7 +170,7 @@ class ModerateForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(NoPersonalDataForm, forms.Form):
     note = ModerateForm.base_fields["note"]
 
 

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from trygg.areas import geo
 from trygg.areas.models import Place
 from trygg.audit.services import record
-from trygg.privacy import find_personal_data
-from trygg.reports.forms import FINDING_LABELS
+from trygg.privacy import clean_free_text
 from trygg.reports.models import Category, Report, Source
 from trygg.reports.services import EventInput, _create_event, check_position, check_times
 from trygg.tenants.models import Municipality
@@ -167,17 +166,7 @@ def check_description(text: str, field: str = "description") -> None:
         raise ValidationError(
             {field: _("Description: at most %(n)s characters.") % {"n": MAX_DESCRIPTION}}
         )
-    kinds = sorted({str(FINDING_LABELS[f.kind]) for f in find_personal_data(text)})
-    if kinds:
-        raise ValidationError(
-            {
-                field: _(
-                    "Description: remove personal data (%(kinds)s). Describe the place and "
-                    "what happened, not who was involved."
-                )
-                % {"kinds": ", ".join(kinds)}
-            }
-        )
+    clean_free_text(text, field, label=_("Description"))
 
 
 @transaction.atomic
@@ -227,11 +216,7 @@ def _check_note(note: str) -> str:
         raise ValidationError(
             {"note": _("Public answer: at most %(n)s characters.") % {"n": MAX_NOTE}}
         )
-    if find_personal_data(note):
-        raise ValidationError(
-            {"note": _("Public answer: the answer is public, remove the personal data.")}
-        )
-    return note
+    return clean_free_text(note, "note", label=_("Public answer"))
 
 
 @transaction.atomic

@@ -4,16 +4,16 @@ import json
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Area, Place
+from trygg.privacy import NoPersonalDataForm
 from trygg.reports.forms import PhotosField
 from trygg.reports.models import Category
 from trygg.tenants.models import Municipality, Organisation
 
 from .models import Finding, Light, Participant, SafetyWalk
-from .services import MAX_FINDING_TEXT, FindingInput, Taking, check_text, default_light, parse_route
+from .services import MAX_FINDING_TEXT, FindingInput, Taking, default_light, parse_route
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -25,7 +25,9 @@ class AreaChoice(forms.ModelChoiceField):
         return str(obj.label)
 
 
-class WalkForm(forms.ModelForm):
+class WalkForm(NoPersonalDataForm, forms.ModelForm):
+    personal_data_allowed = {"route": "a GeoJSON line drawn on the map, not free text"}
+
     """The plan of a walk; for each organisation of the municipality, how many take part."""
 
     light = forms.ChoiceField(
@@ -96,20 +98,10 @@ class WalkForm(forms.ModelForm):
         return parse_route(self.cleaned_data["route"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in ("route_description", "feedback_notes"):
-            self._check(name, data.get(name, ""))
-        for org in self.organisations:
-            self._check(f"roles_{org.pk}", data.get(f"roles_{org.pk}", ""))
+        data = super().clean() or {}  # refuses personal data in every text, roles included
         if not data.get("light") and data.get("date") and data.get("start_time"):
             data["light"] = default_light(self.municipality, data["date"], data["start_time"])
         return data
-
-    def _check(self, name: str, text: str) -> None:
-        try:
-            check_text(str(self.fields[name].label), text or "")
-        except ValidationError as e:
-            self.add_error(name, e)
 
     def participants(self) -> list[Taking]:
         data = self.cleaned_data
@@ -119,7 +111,7 @@ class WalkForm(forms.ModelForm):
         ]
 
 
-class FindingForm(forms.Form):
+class FindingForm(NoPersonalDataForm, forms.Form):
     """One finding in walk mode: a category tap, a position, maybe a photo and a short text."""
 
     client_key = forms.UUIDField(
@@ -184,7 +176,7 @@ class FindingChoice(forms.ModelChoiceField):
         return f"{obj.number}. {(event.subcategory or event.category).display_name}"
 
 
-class AgreedActionForm(forms.Form):
+class AgreedActionForm(NoPersonalDataForm, forms.Form):
     title = forms.CharField(label=_("What"), max_length=200)
     responsible_organisation = forms.ModelChoiceField(
         label=_("Responsible organisation"),

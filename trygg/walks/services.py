@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from trygg.areas import geo
 from trygg.audit.services import record
 from trygg.cycle.models import Action
-from trygg.privacy import find_personal_data
-from trygg.reports.forms import FINDING_LABELS
+from trygg.privacy import clean_free_text
 from trygg.reports.models import Category, Source
 from trygg.reports.photos import CleanPhoto
 from trygg.reports.services import EventInput, report_incident
@@ -37,16 +36,7 @@ MAX_FINDING_TEXT = 500
 
 def check_text(label: str, text: str) -> None:
     """Refuse free text that looks like personal data: walks are about places."""
-    findings = find_personal_data(text)
-    if findings:
-        kinds = ", ".join(dict.fromkeys(str(FINDING_LABELS[f.kind]) for f in findings))
-        raise ValidationError(
-            _(
-                "%(field)s: possible personal data (%(kinds)s). Describe the place, not "
-                "persons, and remove it."
-            )
-            % {"field": label, "kinds": kinds}
-        )
+    clean_free_text(text, label=label)
 
 
 def parse_route(text: str) -> dict[str, Any] | None:
