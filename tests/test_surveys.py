@@ -358,3 +358,17 @@ def test_the_area_page_and_the_weekly_picture_show_the_survey_suppressed(
     assert cells[answered["a"].label]["share"] == 40.0
     assert cells[answered["c"].label] == {"label": answered["c"].label, "hidden": True,
                                           "note": "färre än 10 svar"}  # fmt: skip
+
+
+def test_a_group_with_few_answers_on_one_side_says_so(personas, login, survey, sala):
+    """30 answers of which 4 feel unsafe: the share would tell how those 4 answered."""
+    a, b = areas(sala)[:2]
+    fill(survey, a, [3] * 4 + [2] * 26)
+    fill(survey, b, [3] * 15 + [2] * 15)
+    response = login(personas["steering"]).get(reverse("survey_export", args=["1981", survey.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    by = {(r[0], r[1]): r for r in rows[1:]}
+    assert by[("evening", a.code)][3:11] == [""] * 8
+    assert by[("evening", a.code)][11] == "färre än 10 svar i ena svarsgruppen"
+    assert by[("evening", b.code)][11] == "dold för att skydda en liten grupp"
+    assert by[("evening", "")][3:5] == ["60", "19"]

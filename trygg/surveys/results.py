@@ -26,6 +26,9 @@ PUBLIC_ROUNDS = 3
 PUBLIC_QUESTIONS = ("evening", "daytime", "worry")
 PLACE_CELL = 250.0  # metres: unsafe places are shown aggregated to cells of this size
 TOO_FEW = _("fewer than 10 answers")
+# 10 or more answers, but fewer than 10 of them on one side (yes or no): the share would tell
+# how those few answered.
+FEW_ON_ONE_SIDE = _("fewer than 10 answers on one side")
 PROTECTS = _("hidden to protect a small group")
 NO_ANSWERS = _("no answers")
 
@@ -48,14 +51,18 @@ class Group:
 
     @property
     def reason_text(self) -> Any:
-        return {"none": NO_ANSWERS, "few": TOO_FEW}.get(self.reason, PROTECTS)
+        return {"none": NO_ANSWERS, "few": TOO_FEW, "side": FEW_ON_ONE_SIDE}.get(
+            self.reason, PROTECTS
+        )
 
 
 def _group(label: str, cell: Cell, hidden: bool, few: bool) -> Group:
     if cell.n == 0:
         return Group(label, True, "none")
     if hidden:
-        return Group(label, True, "few" if few else "complement")
+        if not few:
+            return Group(label, True, "complement")
+        return Group(label, True, "few" if cell.n < MINIMUM else "side")
     low, high = wilson(cell.k, cell.n)
     mean, mean_low, mean_high = mean_interval(cell)
     return Group(
