@@ -478,6 +478,88 @@ def _wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not start")
 
 
+# CPU time by side: on a machine shared with other work, the machine time a report costs is
+# steadier than the reports per second.
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system seconds of one process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (the gunicorn master and its workers)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(parents.get(p, []))
+    return found
+
+
+def _database_pids(url: str | None) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark's database (none on SQLite)."""
+    if not url or not url.startswith("postgres"):
+        return []
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        rows = c.execute(query + " AND pid <> pg_backend_pid()").fetchall()
+    return [int(r[0]) for r in rows]
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds used during the load by the server, the database and this load generator."""
+
+    server_pid: int
+    database_url: str | None
+    start: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    def _now(self) -> dict[str, dict[int, float]]:
+        return {
+            "server": {p: _cpu_of(p) for p in _tree(self.server_pid)},
+            "database": {p: _cpu_of(p) for p in _database_pids(self.database_url)},
+        }
+
+    def __enter__(self) -> CpuMeter:
+        self.start = self._now()
+        self.client = os.times()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end, client = self._now(), os.times()
+        # A database process started during the load counts whole; one that ended is missed.
+        self.used = {
+            side: sum(max(0.0, t - self.start[side].get(p, 0.0)) for p, t in end[side].items())
+            for side in end
+        }
+        self.used["client"] = (client.user - self.client.user) + (
+            client.system - self.client.system
+        )
+
+    def per_report_ms(self, reports: int) -> dict[str, float | None]:
+        if not reports:
+            return {k: None for k in (*self.used, "total")}
+        out = {k: round(1000 * v / reports, 2) for k, v in self.used.items()}
+        out["total"] = round(sum(out.values()), 2)
+        return out
+
+
 def check(sent: list[str], stored: dict[str, int]) -> dict[str, int]:
     sent_set = set(sent)
     return {
@@ -530,36 +612,44 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any] | None
             )
             result: dict[str, Any] = {"backend": backend, "database": setup["database"]}
             port = args.port or free_port()
-            with server(env, port, args.workers, args.threads):
+            with server(env, port, args.workers, args.threads) as proc:
                 sessions: list[Session | None] = []
                 with_threads(lambda u: sessions.append(log_in(port, u)), setup["users"])
-                tally, seconds = drive(
-                    port, f"/k/{CODE}/report/new/", report_body(setup), sessions,
-                    reports=args.reports, clients=args.clients, drop_share=args.drop,
-                    max_seconds=args.max_seconds, seed=args.seed,
-                )  # fmt: skip
+                with CpuMeter(proc.pid, url) as cpu:
+                    tally, seconds = drive(
+                        port, f"/k/{CODE}/report/new/", report_body(setup), sessions,
+                        reports=args.reports, clients=args.clients, drop_share=args.drop,
+                        max_seconds=args.max_seconds, seed=args.seed,
+                    )  # fmt: skip
             counted = in_process("--count", env | {"DJANGO_SETTINGS_MODULE": "trygg.settings"})
             verdict = check(tally.sent, counted["reports"])
             result["trygg"] = summary(tally, seconds, verdict) | {
                 "events": counted["events"],
                 "audit_creates": counted["audit_creates"],
+                "cpu_ms_per_report": cpu.per_report_ms(verdict["stored"]),
             }
             if not args.no_peer:
-                result["peer"] = run_peer(env, args)
+                result["peer"] = run_peer(env, args, url)
                 ours, peer = result["trygg"]["reports_per_s"], result["peer"]["reports_per_s"]
                 result["ratio_to_peer"] = round(ours / peer, 2) if ours and peer else None
             return result
 
 
-def run_peer(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+def run_peer(env: dict[str, str], args: argparse.Namespace, url: str | None) -> dict[str, Any]:
     port = free_port()
-    with server(env, port, args.workers, args.threads, app="peer_app:application"):
-        tally, seconds = drive(
-            port, "/insert/", peer_body, [None], reports=args.reports, clients=args.clients,
-            drop_share=args.drop, max_seconds=args.max_seconds, seed=args.seed + 1,
-        )  # fmt: skip
+    with server(env, port, args.workers, args.threads, app="peer_app:application") as proc:
+        cpu = CpuMeter(proc.pid, url)
+        with cpu:
+            tally, seconds = drive(
+                port, "/insert/", peer_body, [None], reports=args.reports,
+                clients=args.clients, drop_share=args.drop, max_seconds=args.max_seconds,
+                seed=args.seed + 1,
+            )  # fmt: skip
     counted = in_process("--count", env | {"DJANGO_SETTINGS_MODULE": "trygg.settings"})
-    return summary(tally, seconds, check(tally.sent, counted["peer"]))
+    verdict = check(tally.sent, counted["peer"])
+    return summary(tally, seconds, verdict) | {
+        "cpu_ms_per_report": cpu.per_report_ms(verdict["stored"])
+    }
 
 
 def with_threads(fn: Any, items: list[Any], n: int = 4) -> None:
