@@ -690,8 +690,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--reporters", type=int, default=16)
     parser.add_argument("--drop", type=float, default=0.02, help="share of requests dropped")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "3")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "4")))
+    workers = os.environ.get("WORKERS", str(max(2, os.cpu_count() or 2)))  # as `trygg serve`
+    parser.add_argument("--workers", type=int, default=int(workers))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "2")))
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--seed", type=int, default=1981)
