@@ -9,7 +9,8 @@ For each backend, on a throw-away database (a temporary SQLite file; a PostgreSQ
 BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432):
 1. a setup process migrates, creates Sala (kommun 1981) with its real DeSO areas, the EST
    categories and `--reporters` reporter accounts (password only, as reporters log in);
-2. `trygg serve` starts gunicorn on 127.0.0.1 (`--workers`, `--threads`);
+2. `trygg serve` starts gunicorn on 127.0.0.1 (`--workers`, `--threads`; default as
+   `trygg serve`: one process per core, two threads);
 3. every reporter logs in through the login form (a real session and CSRF cookie);
 4. `--clients` threads, each with its own keep-alive connection and one reporter's session,
    post the phone form (`/k/1981/report/new/`, one event, a fresh `client_key` per report)
@@ -22,7 +23,9 @@ BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432):
 
 Reported: reports/s sustained (stored reports / wall time of the load), latency percentiles
 of the answered requests (sent → answer read) and of whole reports (first send → stored,
-retries after drops included), errors, retries, lost, duplicated.
+retries after drops included), errors, retries, lost, duplicated, and the CPU milliseconds
+per report of the server processes, of the PostgreSQL processes serving the database and of
+the load generator (steadier than reports/s on a machine shared with other work).
 
 Peer: the same load against a minimal Django application (`bench/peer_app.py`: no
 middleware, no session, no form, one `INSERT … ON CONFLICT DO NOTHING` per request) under
