@@ -9,7 +9,8 @@ For each backend, on a throw-away database (a temporary SQLite file; a PostgreSQ
 BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432):
 1. a setup process migrates, creates Sala (kommun 1981) with its real DeSO areas, the EST
    categories and `--reporters` reporter accounts (password only, as reporters log in);
-2. `trygg serve` starts gunicorn on 127.0.0.1 (`--workers`, `--threads`);
+2. `trygg serve` starts gunicorn on 127.0.0.1 (`--workers`, `--threads`; default as
+   `trygg serve`: one process per core, two threads);
 3. every reporter logs in through the login form (a real session and CSRF cookie);
 4. `--clients` threads, each with its own keep-alive connection and one reporter's session,
    post the phone form (`/k/1981/report/new/`, one event, a fresh `client_key` per report)
@@ -22,7 +23,9 @@ BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432):
 
 Reported: reports/s sustained (stored reports / wall time of the load), latency percentiles
 of the answered requests (sent → answer read) and of whole reports (first send → stored,
-retries after drops included), errors, retries, lost, duplicated.
+retries after drops included), errors, retries, lost, duplicated, and the CPU milliseconds
+per report of the server processes, of the PostgreSQL processes serving the database and of
+the load generator (steadier than reports/s on a machine shared with other work).
 
 Peer: the same load against a minimal Django application (`bench/peer_app.py`: no
 middleware, no session, no form, one `INSERT … ON CONFLICT DO NOTHING` per request) under
@@ -478,6 +481,88 @@ def _wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not start")
 
 
+# CPU time by side: on a machine shared with other work, the machine time a report costs is
+# steadier than the reports per second.
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system seconds of one process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (the gunicorn master and its workers)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(parents.get(p, []))
+    return found
+
+
+def _database_pids(url: str | None) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark's database (none on SQLite)."""
+    if not url or not url.startswith("postgres"):
+        return []
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        rows = c.execute(query + " AND pid <> pg_backend_pid()").fetchall()
+    return [int(r[0]) for r in rows]
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds used during the load by the server, the database and this load generator."""
+
+    server_pid: int
+    database_url: str | None
+    start: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    def _now(self) -> dict[str, dict[int, float]]:
+        return {
+            "server": {p: _cpu_of(p) for p in _tree(self.server_pid)},
+            "database": {p: _cpu_of(p) for p in _database_pids(self.database_url)},
+        }
+
+    def __enter__(self) -> CpuMeter:
+        self.start = self._now()
+        self.client = os.times()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end, client = self._now(), os.times()
+        # A database process started during the load counts whole; one that ended is missed.
+        self.used = {
+            side: sum(max(0.0, t - self.start[side].get(p, 0.0)) for p, t in end[side].items())
+            for side in end
+        }
+        self.used["client"] = (client.user - self.client.user) + (
+            client.system - self.client.system
+        )
+
+    def per_report_ms(self, reports: int) -> dict[str, float | None]:
+        if not reports:
+            return {k: None for k in (*self.used, "total")}
+        out = {k: round(1000 * v / reports, 2) for k, v in self.used.items()}
+        out["total"] = round(sum(out.values()), 2)
+        return out
+
+
 def check(sent: list[str], stored: dict[str, int]) -> dict[str, int]:
     sent_set = set(sent)
     return {
@@ -530,36 +615,44 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any] | None
             )
             result: dict[str, Any] = {"backend": backend, "database": setup["database"]}
             port = args.port or free_port()
-            with server(env, port, args.workers, args.threads):
+            with server(env, port, args.workers, args.threads) as proc:
                 sessions: list[Session | None] = []
                 with_threads(lambda u: sessions.append(log_in(port, u)), setup["users"])
-                tally, seconds = drive(
-                    port, f"/k/{CODE}/report/new/", report_body(setup), sessions,
-                    reports=args.reports, clients=args.clients, drop_share=args.drop,
-                    max_seconds=args.max_seconds, seed=args.seed,
-                )  # fmt: skip
+                with CpuMeter(proc.pid, url) as cpu:
+                    tally, seconds = drive(
+                        port, f"/k/{CODE}/report/new/", report_body(setup), sessions,
+                        reports=args.reports, clients=args.clients, drop_share=args.drop,
+                        max_seconds=args.max_seconds, seed=args.seed,
+                    )  # fmt: skip
             counted = in_process("--count", env | {"DJANGO_SETTINGS_MODULE": "trygg.settings"})
             verdict = check(tally.sent, counted["reports"])
             result["trygg"] = summary(tally, seconds, verdict) | {
                 "events": counted["events"],
                 "audit_creates": counted["audit_creates"],
+                "cpu_ms_per_report": cpu.per_report_ms(verdict["stored"]),
             }
             if not args.no_peer:
-                result["peer"] = run_peer(env, args)
+                result["peer"] = run_peer(env, args, url)
                 ours, peer = result["trygg"]["reports_per_s"], result["peer"]["reports_per_s"]
                 result["ratio_to_peer"] = round(ours / peer, 2) if ours and peer else None
             return result
 
 
-def run_peer(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+def run_peer(env: dict[str, str], args: argparse.Namespace, url: str | None) -> dict[str, Any]:
     port = free_port()
-    with server(env, port, args.workers, args.threads, app="peer_app:application"):
-        tally, seconds = drive(
-            port, "/insert/", peer_body, [None], reports=args.reports, clients=args.clients,
-            drop_share=args.drop, max_seconds=args.max_seconds, seed=args.seed + 1,
-        )  # fmt: skip
+    with server(env, port, args.workers, args.threads, app="peer_app:application") as proc:
+        cpu = CpuMeter(proc.pid, url)
+        with cpu:
+            tally, seconds = drive(
+                port, "/insert/", peer_body, [None], reports=args.reports,
+                clients=args.clients, drop_share=args.drop, max_seconds=args.max_seconds,
+                seed=args.seed + 1,
+            )  # fmt: skip
     counted = in_process("--count", env | {"DJANGO_SETTINGS_MODULE": "trygg.settings"})
-    return summary(tally, seconds, check(tally.sent, counted["peer"]))
+    verdict = check(tally.sent, counted["peer"])
+    return summary(tally, seconds, verdict) | {
+        "cpu_ms_per_report": cpu.per_report_ms(verdict["stored"])
+    }
 
 
 def with_threads(fn: Any, items: list[Any], n: int = 4) -> None:
@@ -600,8 +693,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--reporters", type=int, default=16)
     parser.add_argument("--drop", type=float, default=0.02, help="share of requests dropped")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "3")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "4")))
+    workers = os.environ.get("WORKERS", str(max(2, os.cpu_count() or 2)))  # as `trygg serve`
+    parser.add_argument("--workers", type=int, default=int(workers))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "2")))
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--seed", type=int, default=1981)

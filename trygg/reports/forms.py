@@ -2,11 +2,13 @@
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Place
@@ -22,8 +24,29 @@ FINDING_LABELS = KIND_LABELS
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class KnownChoiceField(forms.ModelChoiceField):
+    """A model choice checked against instances this request has already read (`known`, by
+    primary key) instead of a query; the queryset still lists the options shown."""
+
+    known: Mapping[int, Any] | None = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.known is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return self.known[int(value)]
+        except (KeyError, ValueError, TypeError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class ReportForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = KnownChoiceField(
         queryset=Organisation.objects.none(),
         empty_label=None,
         label=_("Reporting organisation"),
@@ -40,8 +63,10 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["organisation"])
+        field = cast(KnownChoiceField, self.fields["organisation"])
         field.queryset = Organisation.objects.filter(pk__in=access.organisation_ids, active=True)
+        # Read with the memberships, which are active only in an active organisation.
+        field.known = {pk: org for pk, org in access.organisations.items() if org.active} or None
         field.initial = access.primary_organisation_id
         if len(access.organisation_ids) == 1:
             field.widget = forms.HiddenInput()
@@ -82,7 +107,7 @@ class EventForm(NoPersonalDataForm, forms.Form):
         "warned": "a digest of the text the reporter was warned about",
     }
 
-    category = forms.ModelChoiceField(
+    category = KnownChoiceField(
         queryset=Category.objects.none(),
         label=_("What happened?"),
         empty_label=_("Choose…"),
@@ -91,7 +116,7 @@ class EventForm(NoPersonalDataForm, forms.Form):
             "invalid_choice": _("Category: choose one of the list."),
         },
     )
-    subcategory = forms.ModelChoiceField(
+    subcategory = KnownChoiceField(
         queryset=Category.objects.none(),
         required=False,
         label=_("More precisely"),
@@ -142,15 +167,27 @@ class EventForm(NoPersonalDataForm, forms.Form):
     warned = forms.CharField(required=False, widget=forms.HiddenInput)
     photos = PhotosField(label=_("Photos"), required=False)
 
-    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        municipality: Municipality,
+        categories: Mapping[int, Category] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`categories`: the active categories of the municipality the form's data names,
+        already read (by the formset); without it, each choice is looked up."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.findings: list[Finding] = []
-        categories = Category.objects.filter(municipality=municipality).active()
-        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories.top()
-        subcategories = categories.filter(parent__isnull=False)
-        cast(forms.ModelChoiceField, self.fields["subcategory"]).queryset = subcategories
+        active = Category.objects.filter(municipality=municipality, active=True)
+        category = cast(KnownChoiceField, self.fields["category"])
+        category.queryset = active.filter(parent__isnull=True)
+        subcategory = cast(KnownChoiceField, self.fields["subcategory"])
+        subcategory.queryset = active.filter(parent__isnull=False)
+        if categories is not None:
+            category.known = {pk: c for pk, c in categories.items() if c.parent_id is None}
+            subcategory.known = {pk: c for pk, c in categories.items() if c.parent_id}
         now = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["observed_from"].initial = now
         self.fields["observed_to"].initial = now
@@ -228,6 +265,28 @@ class BaseEventFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         kwargs.update(form_kwargs={"municipality": municipality}, prefix="events")
         super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and self.is_bound:
+            kwargs["categories"] = self.sent_categories
+        return kwargs
+
+    @cached_property
+    def sent_categories(self) -> dict[int, Category]:
+        """The active categories of the municipality that the sent events name, read in one
+        query (instead of two per event)."""
+        ids = set()
+        for i in range(self.total_form_count()):
+            for name in ("category", "subcategory"):
+                value = str(self.data.get(f"{self.prefix}-{i}-{name}", ""))
+                if value.isascii() and value.isdigit() and int(value) < 2**63:
+                    ids.add(int(value))
+        if not ids:
+            return {}
+        rows = Category.objects.filter(municipality=self.municipality, active=True, pk__in=ids)
+        return {c.pk: c for c in rows}
 
     def event_inputs(self) -> list[EventInput]:
         """The events to save: not removed, and not added and left empty."""

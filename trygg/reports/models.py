@@ -90,6 +90,8 @@ class Report(models.Model):
     # Set by the client once per form; a retried submission with the same key is not stored twice.
     client_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
+    # Not a field: on a report `report_incident` has just created, the events it saved.
+    saved_events: "list[Event]"
 
     class Meta:
         ordering = ["-created_at"]

@@ -77,12 +77,14 @@ def check_position(lat: float, lon: float) -> None:
 def check_categories(
     municipality: Municipality, category: Category, subcategory: Category | None
 ) -> None:
+    """Both as read in this request: an active main category of the municipality, and one of
+    its active subcategories (required when it has any)."""
     if category.municipality_id != municipality.pk or not category.active or category.parent_id:
         raise ValidationError({"category": _("Category: choose one of the list.")})
-    subs = set(category.children.filter(active=True).values_list("pk", flat=True))
-    if subcategory is None and subs:
-        raise ValidationError({"subcategory": _("More precisely: choose one of the list.")})
-    if subcategory is not None and subcategory.pk not in subs:
+    if subcategory is None:
+        if category.children.filter(active=True).exists():
+            raise ValidationError({"subcategory": _("More precisely: choose one of the list.")})
+    elif subcategory.parent_id != category.pk or not subcategory.active:
         raise ValidationError(
             {"subcategory": _("More precisely: the choice does not belong to the category.")}
         )
@@ -121,17 +123,26 @@ def report_incident(
 ) -> tuple[Report, bool]:
     """Save a report, or find the one already saved with this client key: (report, created).
 
-    Raises ValidationError (nothing saved) when anything is wrong.
+    Raises ValidationError (nothing saved) when anything is wrong. A created report's
+    `saved_events` are the events just saved.
+
+    The client key is not looked up first: the unique constraint on (municipality, client
+    key) decides, so a first submission (nearly all of them) costs no extra query, and a retry,
+    even one racing the first submission, finds the report saved before.
     """
-    existing = _submitted(access, client_key)
-    if existing:
+    try:
+        _validate(access, organisation, events)
+    except ValidationError:
+        # A retry of a saved report is answered with it even if it would not pass now.
+        existing = _submitted(access, client_key)
+        if existing is None:
+            raise
         return existing, False
-    _validate(access, organisation, events)
     stored: list[str] = []
     try:
         report = _create(access, organisation, client_key, events, source, stored)
     except IntegrityError:
-        # The same submission, retried while the first one was being saved.
+        # The same submission, sent again (or retried while the first one was being saved).
         _delete_files(stored)
         existing = _submitted(access, client_key)
         if existing is None:
@@ -175,6 +186,7 @@ def _create(
         events=[e.pk for e in saved],
         outside_areas=sum(e.outside_areas for e in saved),
     )
+    report.saved_events = saved
     return report
 
 

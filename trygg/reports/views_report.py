@@ -56,7 +56,11 @@ def report_new(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def _saved_message(report: Report) -> str:
-    events = list(report.events.values_list("outside_areas", flat=True))
+    saved = getattr(report, "saved_events", None)  # just created: no need to read them again
+    if saved is not None:
+        events = [e.outside_areas for e in saved]
+    else:
+        events = list(report.events.values_list("outside_areas", flat=True))
     outside = sum(events)
     message = ngettext(
         "Thank you! Your report with %(n)s event is saved.",
