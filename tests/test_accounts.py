@@ -152,6 +152,22 @@ def test_only_police_data_and_admin_roles_must_set_up_a_second_factor(
     assert reporter.get("/k/1981/report/new/").status_code == 200
 
 
+def test_a_member_given_a_strict_role_is_sent_to_the_set_up_within_a_minute(
+    personas: dict[str, Any], strict: None, monkeypatch: Any
+) -> None:
+    """The "needs no second factor" finding is kept in the session for a while (TOUCH_EVERY,
+    one minute) rather than read on every request; a new role takes effect when it lapses."""
+    monkeypatch.setattr("trygg.accounts.middleware.TOUCH_EVERY", 1)
+    reporter = personas["reporter"]
+    client, _ = password_login(reporter.username)
+    assert client.get("/k/1981/report/new/").status_code == 200
+    own = Membership.objects.get(user=reporter)
+    Membership.objects.create(user=reporter, organisation=own.organisation, role="polis")
+    time.sleep(1.2)
+    response = client.get("/k/1981/report/new/")
+    assert response["Location"].startswith("/account/2fa/setup/")
+
+
 def test_the_api_takes_its_token_even_from_a_session_without_second_factor(
     personas: dict[str, Any], strict: None
 ) -> None:

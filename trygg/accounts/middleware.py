@@ -29,6 +29,9 @@ from .services import confirmed_device, requires_2fa
 VERIFIED = "trygg_2fa"  # session key: the second factor was checked in this session
 LOGIN_AT = "trygg_login_at"
 SEEN_AT = "trygg_seen_at"
+# Until when this session was found to need no second factor (no authenticator, no role that
+# requires one): rechecked at most every TOUCH_EVERY seconds, not on every request.
+FREE_UNTIL = "trygg_2fa_free_until"
 # The last request time is written at most every minute (or tenth of the idle time).
 TOUCH_EVERY = 60
 OPEN_PREFIXES = ("/kommun/", "/api/", "/open311/", "/static/", "/media/")
@@ -42,6 +45,7 @@ def start_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
     request.session.pop(VERIFIED, None)
+    request.session.pop(FREE_UNTIL, None)
 
 
 def mark_verified(request: HttpRequest) -> None:
@@ -91,10 +95,14 @@ def account_middleware(
         }
         if request.path in open_paths:
             return get_response(request)
+        now = time.time()
+        if request.session.get(FREE_UNTIL, 0) > now:
+            return get_response(request)
         if confirmed_device(user) is not None:
             return _redirect("account_verify", request)
         if requires_2fa(user):
             return _redirect("account_enrol", request)
+        request.session[FREE_UNTIL] = now + TOUCH_EVERY
         return get_response(request)
 
     return middleware
