@@ -289,6 +289,8 @@ def test_users_make_and_revoke_their_own_tokens(personas: dict[str, Any], login:
     assert bearer(secret).get("/api/v1/me").json()["scopes"] == ["read", "police"]
     assert secret not in client.get("/k/1981/api-tokens/").content.decode()  # shown once
     token = ApiToken.objects.get(user=personas["analyst"])
+    stored = json.dumps(ApiToken.objects.values().get(pk=token.pk), default=str)
+    assert secret not in stored and secret[len(token.prefix) :] not in stored  # only a digest
     other = login(personas["coordinator"])
     assert other.post(f"/k/1981/api-tokens/{token.pk}/revoke/").status_code == 404
     assert client.post(f"/k/1981/api-tokens/{token.pk}/revoke/").status_code == 302
