@@ -26,7 +26,14 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed"),
 ]
 
-CSP_TEXT = ("Refused to", "Content Security Policy", "Content-Security-Policy")
+# What the browser says about a policy it refuses or a header it cannot read (a feature
+# name Chromium does not know in Permissions-Policy is only a warning, but a wrong header).
+CSP_TEXT = (
+    "Refused to",
+    "Content Security Policy",
+    "Content-Security-Policy",
+    "Permissions-Policy",
+)
 
 
 def watch(page: Any) -> list[str]:

@@ -235,7 +235,7 @@ SECURE_CSP = {
 # for a photo; nothing else.
 TRYGG_PERMISSIONS_POLICY = (
     "geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
     "display-capture=(), browsing-topics=()"
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
