@@ -8,14 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.cycle.forms import DATE, TEXT, TenantForm
 from trygg.cycle.models import Action, Evaluation
-from trygg.privacy import NoPersonalDataForm, clean_free_text
+from trygg.privacy import NoPersonalDataForm
 
 from . import models as m
-
-
-def no_personal_data(value: str) -> str:
-    """For forms that are not TenantForms (which check every text field themselves)."""
-    return clean_free_text(value, label=_("Text"))
 
 
 class PromiseForm(TenantForm):
@@ -72,9 +67,6 @@ class PublishFollowUpForm(NoPersonalDataForm, forms.Form):
         help_text=_("What was done and what came of it, in plain words, without small counts."),
     )
 
-    def clean_text(self) -> str:
-        return no_personal_data(self.cleaned_data["text"])
-
 
 class PublishPictureForm(NoPersonalDataForm, forms.Form):
     text = forms.CharField(
@@ -85,6 +77,3 @@ class PublishPictureForm(NoPersonalDataForm, forms.Form):
             "What the week's picture shows, in plain words: no counts, names or addresses."
         ),
     )
-
-    def clean_text(self) -> str:
-        return no_personal_data(self.cleaned_data["text"])

@@ -1,5 +1,9 @@
 """Staff pages of the citizen promises and of what the public page shows."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -169,18 +173,12 @@ def publication_direction(request: HttpRequest, access: Access, pk: int) -> Http
 @require_POST
 def publication_followup(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     followup = get_object_or_404(FollowUp, municipality=access.municipality, pk=pk)
-    if request.POST.get("published") == "0":
-        services.publish_followup(access.user, followup, None)
-        messages.success(request, _("The public page was updated."))
-        return redirect("publication_list", access.municipality.code)
-    form = PublishFollowUpForm(request.POST)
-    if form.is_valid():
-        services.publish_followup(access.user, followup, form.cleaned_data["text"])
-        messages.success(request, _("The public page was updated."))
-    else:
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, _("Not published: %(errors)s") % {"errors": errors})
-    return redirect("publication_list", access.municipality.code)
+    return _publish_with_text(
+        request,
+        access,
+        PublishFollowUpForm,
+        lambda text: services.publish_followup(access.user, followup, text),
+    )
 
 
 @tenant_view("review")
@@ -188,17 +186,37 @@ def publication_followup(request: HttpRequest, access: Access, pk: int) -> HttpR
 def publication_picture(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """Show a published weekly picture on the public page with a text, or withdraw it."""
     picture = get_object_or_404(WeeklyPicture, municipality=access.municipality, pk=pk)
+    return _publish_with_text(
+        request,
+        access,
+        PublishPictureForm,
+        lambda text: services.publish_picture(access.user, picture, text),
+        refusal=None
+        if picture.published
+        else _("Not published: publish the weekly picture first."),
+    )
+
+
+def _publish_with_text(
+    request: HttpRequest,
+    access: Access,
+    form_class: type[forms.Form],
+    publish: Callable[[str | None], Any],
+    refusal: str | None = None,
+) -> HttpResponse:
+    """Withdraw from the public page (published=0), or publish with the form's text unless
+    `refusal` (a message) says why not; a message either way."""
+    form = form_class(request.POST)
     if request.POST.get("published") == "0":
-        services.publish_picture(access.user, picture, None)
-        messages.success(request, _("The public page was updated."))
+        publish(None)
+    elif refusal:
+        messages.error(request, refusal)
         return redirect("publication_list", access.municipality.code)
-    form = PublishPictureForm(request.POST)
-    if not picture.published:
-        messages.error(request, _("Not published: publish the weekly picture first."))
     elif form.is_valid():
-        services.publish_picture(access.user, picture, form.cleaned_data["text"])
-        messages.success(request, _("The public page was updated."))
+        publish(form.cleaned_data["text"])
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("Not published: %(errors)s") % {"errors": errors})
+        return redirect("publication_list", access.municipality.code)
+    messages.success(request, _("The public page was updated."))
     return redirect("publication_list", access.municipality.code)
