@@ -25,6 +25,7 @@ from trygg.reports.forms import FINDING_LABELS
 from trygg.reports.models import Category
 from trygg.reports.services import EventInput, report_incident
 from trygg.surveys import results
+from trygg.surveys.access import access_survey
 from trygg.surveys.models import Survey
 from trygg.tenants.access import Access
 from trygg.tenants.models import Organisation
@@ -373,13 +374,6 @@ def police_event_row(p: PoliceEvent) -> dict[str, Any]:
     }
 
 
-def _survey(access: Access, survey_id: int) -> Survey:
-    survey = Survey.objects.filter(municipality=access.municipality, pk=_pk(survey_id)).first()
-    if survey is None:
-        raise Http404
-    return survey
-
-
 def survey_row(survey: Survey) -> dict[str, Any]:
     return {
         "id": survey.pk,
@@ -423,7 +417,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> dict[str, Any]:
     fewer than 10 answers, or one hidden so that such a group cannot be worked out from the
     total, has every number null (trygg.analysis.surveys)."""
     access = gate(request, capability="view_reports")
-    data = results.results(_survey(access, survey_id))
+    data = results.results(access_survey(access, _pk(survey_id)))
     respondents = data["respondents"]
     return {
         "survey": survey_row(data["survey"]),

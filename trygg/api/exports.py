@@ -17,11 +17,12 @@ from trygg.audit.services import record
 from trygg.disclosure import withheld
 from trygg.reports.models import Event
 from trygg.surveys import results
+from trygg.surveys.access import access_survey
 from trygg.tenants.access import Access
 
 from . import schemas as s
 from .auth import gate
-from .endpoints import ERRORS, _actions, _events, _survey
+from .endpoints import ERRORS, _actions, _events, _pk
 from .filters import EventFilter, filter_events
 from .present import action_point, action_row, event_row, point_feature
 
@@ -152,7 +153,7 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     """The round's results per question and area as CSV (`;`-separated, UTF-8 with a BOM):
     the same suppressed numbers as the staff page's export."""
     access = gate(request, capability="view_reports")
-    survey = _survey(access, survey_id)
+    survey = access_survey(access, _pk(survey_id))
     rows = results.csv_rows(results.results(survey))
     out = io.StringIO()
     out.write("\ufeff")
