@@ -8,6 +8,7 @@ refused with a clear message. Each property is bounded (`max_examples`, no deadl
 
 import gzip
 import io
+import json
 import re
 import struct
 import uuid
@@ -430,3 +431,53 @@ def test_a_zip_archive_is_refused_as_not_text(falun: Any, tmp_path: Path) -> Non
 def test_an_anonymous_client_cannot_post_a_report(db: Any) -> None:
     response = Client().post(NEW, {"client_key": str(uuid.uuid4())})
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_nul_character_is_refused_with_a_message_wherever_it_comes(
+    personas: Any, login: Any, client: Any
+) -> None:
+    """PostgreSQL cannot compare or store NUL: a query string, an API body and an Open311
+    post with one get a clear refusal, never a database error, and nothing is stored."""
+    from trygg.api.services import create_open311_key, create_token
+    from trygg.tenants.access import access_municipality
+    from trygg.tips.models import Tip
+
+    coordinator = login(personas["coordinator"])
+    response = coordinator.get("/k/1981/events/?area=19%00x")
+    assert response.status_code == 400
+    assert "area" in response.content.decode() and "NUL" in response.content.decode()
+
+    access = access_municipality(personas["reporter"], "1981")
+    _token, secret = create_token(access, "t", ["read", "write"])
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/v1/exports/reports.csv?area=0%00").status_code == 400
+    body = {
+        "client_key": str(uuid.uuid4()),
+        "events": [
+            {
+                "category": "PLA",
+                "observed_from": timezone.now().isoformat(),
+                "lat": 59.92,
+                "lon": 16.60,
+                "description": "Trasig\x00belysning",
+            }
+        ],
+    }
+    answer = api.post("/api/v1/reports", json.dumps(body), content_type="application/json")
+    assert answer.status_code == 422 and "NUL" in answer.content.decode()
+
+    admin_access = access_municipality(personas["admin"], "1981")
+    _key, api_key = create_open311_key(admin_access, "Partner")
+    posted = client.post(
+        "/open311/v2/requests.json",
+        {
+            "jurisdiction_id": "1981",
+            "api_key": api_key,
+            "service_code": "PLA.BEL",
+            "lat": "59.92",
+            "long": "16.60",
+            "description": "Trasig\x00belysning",
+        },
+    )
+    assert posted.status_code == 400 and "NUL" in posted.content.decode()
+    assert not Event.objects.exists() and not Tip.objects.exists()

@@ -3,8 +3,9 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 def language_middleware(
@@ -41,5 +42,31 @@ def permissions_policy_middleware(
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
+
+    return middleware
+
+
+def nul_query_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Refuse a query string with a NUL character (400, naming the parameter).
+
+    No page or endpoint means anything by one, and PostgreSQL cannot compare text with it:
+    a filter such as `?area=%00` would otherwise end in a database error. Forms refuse NUL
+    in their own fields (Django's ProhibitNullCharactersValidator); request bodies of the API
+    in its schemas (trygg.api.schemas.In).
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            for key, values in request.GET.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    name = key.replace("\x00", "\\0")
+                    return HttpResponseBadRequest(
+                        _("The query parameter “%(name)s” contains a NUL character.")
+                        % {"name": name},
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return get_response(request)
 
     return middleware

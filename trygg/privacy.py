@@ -167,10 +167,16 @@ def clean_free_text(text: str, field: str | None = None, label: Any = None) -> s
 
     With `field`, the error is attached to that field (a form's or a service's
     `{field: message}`); `label` is the name shown to people, default the field's name.
+    A NUL character is refused too, as Django's form fields do: it is never text, and
+    PostgreSQL cannot store it.
     """
+    name = label or field or _("Text")
+    if "\x00" in (text or ""):
+        message = _("%(field)s: contains a NUL character.") % {"field": name}
+        raise ValidationError({field: message} if field else message)
     findings = find_personal_data(text or "")
     if findings:
-        message = personal_data_message(label or field or _("Text"), findings)
+        message = personal_data_message(name, findings)
         raise ValidationError({field: message} if field else message)
     return text
 

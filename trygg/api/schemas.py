@@ -5,6 +5,18 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import field_validator
+
+
+class In(Schema):
+    """A request body: its text never holds a NUL character (PostgreSQL cannot store one)."""
+
+    @field_validator("*")
+    @classmethod
+    def no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
 
 
 class Error(Schema):
@@ -79,7 +91,7 @@ class EventOut(Schema):
     duplicate_of: int | None
 
 
-class EventIn(Schema):
+class EventIn(In):
     category: str = Field(description="Main category code, e.g. SKA.", max_length=20)
     subcategory: str | None = Field(None, description="Subcategory code, e.g. SKA.KLO.")
     observed_from: datetime
@@ -97,7 +109,7 @@ class EventIn(Schema):
     )
 
 
-class ReportIn(Schema):
+class ReportIn(In):
     client_key: UUID = Field(
         description="Once per report: a retry with the same key is not stored twice."
     )
@@ -128,7 +140,7 @@ class ActionOut(Schema):
     updated_at: datetime
 
 
-class ActionPatch(Schema):
+class ActionPatch(In):
     status: Literal["planned", "ongoing", "done", "cancelled"]
     effort: str = Field("", max_length=200)
     outcome: str = Field("", max_length=4000)
