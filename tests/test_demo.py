@@ -144,3 +144,14 @@ def test_it_refuses_to_mix_into_a_municipality_with_data(sala):
         demo()
     assert not Report.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_demo_tips_of_two_kommuner_with_the_same_client_key_get_different_public_ids() -> None:
+    # Each kommun numbers its demo reports from 0, so "demo-17" exists in both; a public id
+    # is unique everywhere (a date on which both had a citizen report 17 failed the load).
+    from trygg.tenants.models import Municipality
+    from trygg.tips.demo import demo_public_id
+
+    sala, kungsor = Municipality(code="1981"), Municipality(code="1960")
+    assert demo_public_id(sala, "demo-17") != demo_public_id(kungsor, "demo-17")
+    assert demo_public_id(sala, "demo-17") == demo_public_id(sala, "demo-17")

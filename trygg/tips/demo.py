@@ -40,8 +40,10 @@ ANSWERS = (
 )
 
 
-def demo_public_id(key: str) -> str:
-    digest = hashlib.sha256(key.encode()).digest()
+def demo_public_id(m: Municipality, key: str) -> str:
+    """A stable public id for a demo report. Client keys are unique within a municipality,
+    public ids everywhere: the municipality is part of the digest."""
+    digest = hashlib.sha256(f"{m.code}:{key}".encode()).digest()
     return "".join(PUBLIC_ID_ALPHABET[b % len(PUBLIC_ID_ALPHABET)] for b in digest)[
         :PUBLIC_ID_LENGTH
     ]
@@ -90,7 +92,7 @@ def _tip(
     tip = Tip(
         report=report,
         municipality=m,
-        public_id=demo_public_id(report.client_key),
+        public_id=demo_public_id(m, report.client_key),
         created_at=sent,
         channel=Tip.Channel.OPEN311 if n % 5 == 4 else Tip.Channel.WEB,
     )
