@@ -112,7 +112,10 @@ elif envbool("DB_SERVER_SIDE_BINDING", "1"):
     # connection runs again and again (parsed and planned once): ~40 % less database time per
     # report. Off (0) behind a connection pooler in transaction mode, which cannot keep
     # prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # (Django turns psycopg's preparing off unless a threshold is given; 5 is psycopg's own.)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,11 +2,12 @@
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +25,43 @@ FINDING_LABELS = KIND_LABELS
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class _LazyOptions(forms.models.ModelChoiceIterator):
+    """A field's options, read from the field when they are listed, not when made."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        self.field = field
+
+    @property
+    def queryset(self) -> Any:  # type: ignore[override]
+        return self.field.queryset
+
+
 class KnownChoiceField(forms.ModelChoiceField):
     """A model choice checked against instances this request has already read (`known`, by
-    primary key) instead of a query; the queryset still lists the options shown."""
+    primary key) instead of a query. Its options are a queryset built only when they are
+    shown or a value must be looked up (`set_options`): a sent report is checked without
+    building one."""
 
+    iterator = _LazyOptions
     known: Mapping[int, Any] | None = None
+    options: Callable[[], QuerySet[Any]] | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=None, **kwargs)
+
+    def set_options(
+        self, options: Callable[[], QuerySet[Any]], known: Mapping[int, Any] | None = None
+    ) -> None:
+        self.options, self.known = options, known
+        self._queryset = None
+        self.widget.choices = self.choices  # an iterator over this field's own options
+
+    def _get_queryset(self) -> QuerySet[Any] | None:
+        if self._queryset is None and self.options is not None:
+            self._queryset = self.options()  # type: ignore[assignment]
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)  # type: ignore[attr-defined]
 
     def to_python(self, value: Any) -> Any:
         if self.known is None:
@@ -47,7 +80,6 @@ class KnownChoiceField(forms.ModelChoiceField):
 
 class ReportForm(forms.Form):
     organisation = KnownChoiceField(
-        queryset=Organisation.objects.none(),
         empty_label=None,
         label=_("Reporting organisation"),
         error_messages={"invalid_choice": _("Reporting organisation: choose one of yours.")},
@@ -64,9 +96,11 @@ class ReportForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = cast(KnownChoiceField, self.fields["organisation"])
-        field.queryset = Organisation.objects.filter(pk__in=access.organisation_ids, active=True)
-        # Read with the memberships, which are active only in an active organisation.
-        field.known = {pk: org for pk, org in access.organisations.items() if org.active} or None
+        field.set_options(
+            lambda: Organisation.objects.filter(pk__in=access.organisation_ids, active=True),
+            # Read with the memberships, which are active only in an active organisation.
+            known={pk: org for pk, org in access.organisations.items() if org.active} or None,
+        )
         field.initial = access.primary_organisation_id
         if len(access.organisation_ids) == 1:
             field.widget = forms.HiddenInput()
@@ -108,7 +142,6 @@ class EventForm(NoPersonalDataForm, forms.Form):
     }
 
     category = KnownChoiceField(
-        queryset=Category.objects.none(),
         label=_("What happened?"),
         empty_label=_("Choose…"),
         error_messages={
@@ -117,7 +150,6 @@ class EventForm(NoPersonalDataForm, forms.Form):
         },
     )
     subcategory = KnownChoiceField(
-        queryset=Category.objects.none(),
         required=False,
         label=_("More precisely"),
         empty_label=_("Choose…"),
@@ -180,14 +212,19 @@ class EventForm(NoPersonalDataForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.findings: list[Finding] = []
-        active = Category.objects.filter(municipality=municipality, active=True)
-        category = cast(KnownChoiceField, self.fields["category"])
-        category.queryset = active.filter(parent__isnull=True)
-        subcategory = cast(KnownChoiceField, self.fields["subcategory"])
-        subcategory.queryset = active.filter(parent__isnull=False)
-        if categories is not None:
-            category.known = {pk: c for pk, c in categories.items() if c.parent_id is None}
-            subcategory.known = {pk: c for pk, c in categories.items() if c.parent_id}
+        known = categories or {}
+        cast(KnownChoiceField, self.fields["category"]).set_options(
+            lambda: Category.objects.active().top().filter(municipality=municipality),
+            known=None
+            if categories is None
+            else {pk: c for pk, c in known.items() if c.parent_id is None},
+        )
+        cast(KnownChoiceField, self.fields["subcategory"]).set_options(
+            lambda: Category.objects.active().filter(
+                municipality=municipality, parent__isnull=False
+            ),
+            known=None if categories is None else {pk: c for pk, c in known.items() if c.parent_id},
+        )
         now = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["observed_from"].initial = now
         self.fields["observed_to"].initial = now
@@ -285,8 +322,11 @@ class BaseEventFormSet(forms.BaseFormSet):
                     ids.add(int(value))
         if not ids:
             return {}
-        rows = Category.objects.filter(municipality=self.municipality, active=True, pk__in=ids)
-        return {c.pk: c for c in rows}
+        # Municipality and flag checked here, not in SQL, and unordered: the query is built
+        # on every report, and that took longer than the database needed to answer it.
+        rows = Category.objects.filter(pk__in=ids).order_by()
+        mine = self.municipality.pk
+        return {c.pk: c for c in rows if c.municipality_id == mine and c.active}
 
     def event_inputs(self) -> list[EventInput]:
         """The events to save: not removed, and not added and left empty."""
