@@ -173,6 +173,18 @@ def test_bad_reports_get_a_clear_422(as_role: Any) -> None:
     assert broken.status_code in (400, 422)
 
 
+def test_actions_filter_by_organisation_and_an_id_beyond_the_database_finds_none(
+    personas: dict[str, Any], sala: Any, as_role: Any
+) -> None:
+    org = org_of(personas["reporter"])
+    Action.objects.create(municipality=sala, title="Belysning", responsible_organisation=org)
+    client = as_role("coordinator")
+    mine = client.get(f"/api/v1/actions?organisation={org.pk}")
+    assert mine.status_code == 200 and [a["title"] for a in mine.json()["items"]] == ["Belysning"]
+    huge = client.get(f"/api/v1/actions?organisation={2**70}")  # found by the API fuzz run
+    assert huge.status_code == 200 and huge.json()["items"] == []
+
+
 def test_action_status_is_updated_as_in_the_queue(
     personas: dict[str, Any], sala: Any, as_role: Any
 ) -> None:

@@ -218,7 +218,12 @@ def actions(
     if status:
         rows = rows.filter(status=status)
     if organisation is not None:
-        rows = rows.filter(responsible_organisation_id=organisation)
+        # No organisation has an id beyond the database's integers (SQLite would overflow).
+        rows = (
+            rows.filter(responsible_organisation_id=organisation)
+            if 0 < organisation < 2**63
+            else rows.none()
+        )
     return Rows(rows, action_row)
 
 
