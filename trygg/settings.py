@@ -111,8 +111,8 @@ elif envbool("DB_SERVER_SIDE_BINDING", "1"):
     # PostgreSQL binds the parameters itself, so psycopg prepares a statement that a
     # connection runs again and again (parsed and planned once): ~40 % less database time per
     # report. Off (0) behind a connection pooler in transaction mode, which cannot keep
-    # prepared statements.
-    # (Django turns psycopg's preparing off unless a threshold is given; 5 is psycopg's own.)
+    # prepared statements. Django turns psycopg's preparing off unless a threshold is given;
+    # 5 is psycopg's own default.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )

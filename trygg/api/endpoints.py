@@ -122,8 +122,11 @@ def report(request: HttpRequest, event_id: int) -> dict[str, Any]:
     return event_row(access_event(access, _pk(event_id)))
 
 
+IDS = range(1, 2**63)  # the primary keys a database can hold
+
+
 def _pk(value: int) -> int:
-    if not 0 < value < 2**63:
+    if value not in IDS:
         raise Http404
     return value
 
@@ -218,10 +221,10 @@ def actions(
     if status:
         rows = rows.filter(status=status)
     if organisation is not None:
-        # No organisation has an id beyond the database's integers (SQLite would overflow).
+        # An id no database can hold names no organisation (SQLite would overflow on it).
         rows = (
             rows.filter(responsible_organisation_id=organisation)
-            if 0 < organisation < 2**63
+            if organisation in IDS
             else rows.none()
         )
     return Rows(rows, action_row)

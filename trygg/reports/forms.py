@@ -212,18 +212,18 @@ class EventForm(NoPersonalDataForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.findings: list[Finding] = []
-        known = categories or {}
+        top = sub = None
+        if categories is not None:
+            top = {pk: c for pk, c in categories.items() if c.parent_id is None}
+            sub = {pk: c for pk, c in categories.items() if c.parent_id}
         cast(KnownChoiceField, self.fields["category"]).set_options(
-            lambda: Category.objects.active().top().filter(municipality=municipality),
-            known=None
-            if categories is None
-            else {pk: c for pk, c in known.items() if c.parent_id is None},
+            lambda: Category.objects.active().top().filter(municipality=municipality), known=top
         )
         cast(KnownChoiceField, self.fields["subcategory"]).set_options(
             lambda: Category.objects.active().filter(
                 municipality=municipality, parent__isnull=False
             ),
-            known=None if categories is None else {pk: c for pk, c in known.items() if c.parent_id},
+            known=sub,
         )
         now = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["observed_from"].initial = now
